@@ -1,0 +1,1 @@
+"""Data access: ORM models, the engine and session factory, the unit of work, migrations."""

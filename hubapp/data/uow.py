@@ -1,0 +1,94 @@
+"""The unit of work: one Session, one transaction, for one service call."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from hubapp.domain.errors import ConcurrencyConflict, DatabaseUnavailable, PermissionDenied
+
+from .db import Database
+
+
+class UnitOfWork:
+    """Owns the Session for one service call. Repositories and services never commit by themselves.
+
+    Use as ``with uow: ...; uow.commit()``. Leaving the block without a commit rolls back, so a
+    failed call leaves nothing half-written. Database errors become domain errors a person can
+    read: a lost race is ``ConcurrencyConflict``, a dropped connection ``DatabaseUnavailable``,
+    a refused grant ``PermissionDenied``.
+
+    Args:
+        db: the process's database.
+        actor_id: the worker on whose behalf this runs (``None`` for admin tools).
+    """
+
+    def __init__(self, db: Database, actor_id: int | None = None) -> None:
+        self.db = db
+        self.actor_id = actor_id
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The open Session (only inside the ``with`` block)."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its 'with' block")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.db.dialect
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self.db.sessionmaker()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        session, self._session = self._session, None
+        if session is None:
+            return False
+        try:
+            session.rollback()
+        except sa_exc.DBAPIError:
+            pass  # the connection is already gone; nothing was committed
+        finally:
+            session.close()
+        if exc is not None:
+            translated = translate_db_error(exc)
+            if translated is not None:
+                raise translated from exc
+        return False
+
+    def flush(self) -> None:
+        """Flush pending changes (to get ids), translating database errors."""
+        self.session.flush()
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        self.session.commit()
+
+
+def translate_db_error(exc: BaseException) -> Exception | None:
+    """Turn a SQLAlchemy error into the domain error a person should see, or ``None``."""
+    if isinstance(exc, StaleDataError):
+        return ConcurrencyConflict("record", "?")
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            text = str(exc.orig) if exc.orig is not None else str(exc)
+            if "permission denied" in text.lower():
+                return PermissionDenied(text.splitlines()[0])
+            if "locked" in text.lower() and "database" in text.lower():
+                return None
+            return DatabaseUnavailable(text.splitlines()[0][:200] if text else "")
+        if isinstance(exc, sa_exc.ProgrammingError) and "permission denied" in str(exc.orig).lower():
+            return PermissionDenied(str(exc.orig).splitlines()[0])
+    return None

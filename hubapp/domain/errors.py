@@ -1,0 +1,115 @@
+"""Errors raised by the domain and the services, with text fit to show a person.
+
+Every error a person can cause carries the field it concerns and the rule it broke, so the
+UI can put the message beside the right field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One broken rule on one field.
+
+    Args:
+        field: the dotted name of the input field, e.g. ``"person.nhs_number"`` or
+            ``"members[1].date_of_birth"``.
+        rule: a short machine-readable rule name, e.g. ``"required"``, ``"nhs_checksum"``.
+        message: a sentence for a person, naming the field and the rule.
+    """
+
+    field: str
+    rule: str
+    message: str
+
+
+class ValidationError(DomainError):
+    """Input broke one or more rules; nothing was written.
+
+    Args:
+        errors: every broken rule found, in the order of the form.
+    """
+
+    def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        super().__init__("; ".join(e.message for e in self.errors) or "Invalid input")
+
+    @classmethod
+    def single(cls, field: str, rule: str, message: str) -> ValidationError:
+        """Build an error for one field."""
+        return cls([FieldError(field, rule, message)])
+
+    def for_field(self, field: str) -> list[FieldError]:
+        """The errors that concern ``field`` (exact match)."""
+        return [e for e in self.errors if e.field == field]
+
+
+class IllegalTransition(DomainError):
+    """An action is not allowed from the current state of a record.
+
+    Args:
+        entity: what kind of record, e.g. ``"request for support"``.
+        state: the state it is in.
+        action: what was attempted.
+        allowed: the actions that are allowed from ``state``.
+    """
+
+    def __init__(self, entity: str, state: str, action: str, allowed: tuple[str, ...] = ()) -> None:
+        self.entity = entity
+        self.state = state
+        self.action = action
+        self.allowed = tuple(allowed)
+        hint = f" Allowed from {state}: {', '.join(allowed)}." if allowed else ""
+        super().__init__(f"Cannot {action} a {entity} that is {state}.{hint}")
+
+
+class NotFound(DomainError):
+    """A record asked for does not exist (or is not visible to this person)."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        self.entity = entity
+        self.key = key
+        super().__init__(f"No {entity} with id {key} was found.")
+
+
+class ConcurrencyConflict(DomainError):
+    """Someone else saved the record first; this save was refused and nothing was written."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        self.entity = entity
+        self.key = key
+        super().__init__(
+            f"This {entity} was changed by someone else after you opened it. "
+            "Reload it to see their change, then apply yours again."
+        )
+
+
+class SchemaMismatch(DomainError):
+    """The database's schema revision is not the one this program was built for."""
+
+    def __init__(self, found: str | None, expected: str, message: str) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(message)
+
+
+class DatabaseUnavailable(DomainError):
+    """The database could not be reached, or the connection dropped; nothing was written."""
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(
+            "The database cannot be reached just now. Nothing was saved; what you typed is kept. "
+            "hubapp will try again when the connection is back."
+            + (f" ({detail})" if detail else "")
+        )
+
+
+class PermissionDenied(DomainError):
+    """The database refused the action for this person's role."""
