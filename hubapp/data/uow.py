@@ -70,11 +70,23 @@ class UnitOfWork:
 
     def flush(self) -> None:
         """Flush pending changes (to get ids), translating database errors."""
-        self.session.flush()
+        try:
+            self.session.flush()
+        except Exception as exc:
+            translated = translate_db_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
     def commit(self) -> None:
-        """Commit the transaction."""
-        self.session.commit()
+        """Commit the transaction, translating a lost race or a dropped connection."""
+        try:
+            self.session.commit()
+        except Exception as exc:
+            translated = translate_db_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
 
 def translate_db_error(exc: BaseException) -> Exception | None:

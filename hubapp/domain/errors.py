@@ -66,7 +66,9 @@ class IllegalTransition(DomainError):
         self.action = action
         self.allowed = tuple(allowed)
         hint = f" Allowed from {state}: {', '.join(allowed)}." if allowed else ""
-        super().__init__(f"Cannot {action} a {entity} that is {state}.{hint}")
+        article = "an" if entity[:1].lower() in "aeiou" else "a"
+        verb = str(action).replace("_", " ")
+        super().__init__(f"Cannot {verb} {article} {entity} that is {state}.{hint}")
 
 
 class NotFound(DomainError):

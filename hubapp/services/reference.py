@@ -1,0 +1,113 @@
+"""Reference data for pick lists and rules: code lists, hubs, workers, timescales, holidays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from hubapp.data.models import CodeListItem, HolidayOverride, Hub, Setting, Worker, WorkerHub, WorkerRole
+from hubapp.data.uow import UnitOfWork
+from hubapp.domain.dto import CodeItem, HubRow, WorkerRow
+from hubapp.domain.workdays import WorkingCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Timescales:
+    """Configurable timescales, in working days unless named otherwise.
+
+    Defaults follow DOMAIN.md (front door one working day; EH allocation ten; assessment ten;
+    review interval 42 days). An authority changes them in the ``setting`` table.
+    """
+
+    front_door_wd: int = 1
+    allocation_wd: int = 10
+    assessment_wd: int = 10
+    review_interval_days: int = 42
+    step_up_decision_wd: int = 1
+
+
+_SETTING_KEYS = {
+    "timescale.front_door_wd": "front_door_wd",
+    "timescale.allocation_wd": "allocation_wd",
+    "timescale.assessment_wd": "assessment_wd",
+    "timescale.review_interval_days": "review_interval_days",
+    "timescale.step_up_decision_wd": "step_up_decision_wd",
+}
+
+
+def load_timescales(uow: UnitOfWork) -> Timescales:
+    """The timescales in force (inside an open unit of work)."""
+    values: dict[str, int] = {}
+    rows = uow.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_SETTING_KEYS)))
+    for key, value in rows:
+        if isinstance(value, int):
+            values[_SETTING_KEYS[key]] = value
+    return Timescales(**values)
+
+
+def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
+    """The working-day calendar with the local holiday table (inside an open unit of work)."""
+    extra: dict = {}
+    removed = []
+    for day, name, is_removed in uow.session.execute(
+        select(HolidayOverride.day, HolidayOverride.name, HolidayOverride.removed)
+    ):
+        if is_removed:
+            removed.append(day)
+        else:
+            extra[day] = name
+    return WorkingCalendar(extra_holidays=extra, removed_holidays=removed)
+
+
+def code_list(uow: UnitOfWork, list_name: str, *, include_inactive: bool = False) -> tuple[CodeItem, ...]:
+    """One code list, in its order (ordinal, then label)."""
+    with uow:
+        return _code_list(uow, list_name, include_inactive=include_inactive)
+
+
+def code_lists(uow: UnitOfWork, names: tuple[str, ...]) -> dict[str, tuple[CodeItem, ...]]:
+    """Several code lists in one transaction (for a form's pick lists)."""
+    with uow:
+        return {name: _code_list(uow, name) for name in names}
+
+
+def _code_list(uow: UnitOfWork, list_name: str, *, include_inactive: bool = False) -> tuple[CodeItem, ...]:
+    stmt = select(CodeListItem).where(CodeListItem.list_name == list_name)
+    if not include_inactive:
+        stmt = stmt.where(CodeListItem.active.is_(True))
+    rows = uow.session.scalars(stmt).all()
+    rows = sorted(rows, key=lambda r: (r.ordinal if r.ordinal is not None else 10_000, r.label))
+    return tuple(CodeItem(r.code, r.label, r.maps_to, r.ordinal) for r in rows)
+
+
+def labels(uow: UnitOfWork, list_name: str) -> dict[str, str]:
+    """Code to label for one list, including retired codes (inside an open unit of work)."""
+    return {i.code: i.label for i in _code_list(uow, list_name, include_inactive=True)}
+
+
+def hubs(uow: UnitOfWork) -> tuple[HubRow, ...]:
+    """The active hubs."""
+    with uow:
+        rows = uow.session.scalars(select(Hub).where(Hub.active.is_(True)).order_by(Hub.name))
+        return tuple(HubRow(h.id, h.code, h.name) for h in rows)
+
+
+def workers(uow: UnitOfWork, hub_id: int | None = None, role: str | None = None) -> tuple[WorkerRow, ...]:
+    """Active workers, optionally of one hub and/or holding one role."""
+    with uow:
+        s = uow.session
+        stmt = select(Worker).where(Worker.active.is_(True)).order_by(Worker.display_name)
+        if hub_id is not None:
+            stmt = stmt.where(Worker.id.in_(select(WorkerHub.worker_id).where(WorkerHub.hub_id == hub_id)))
+        if role is not None:
+            stmt = stmt.where(Worker.id.in_(select(WorkerRole.worker_id).where(WorkerRole.role == role)))
+        found = s.scalars(stmt).all()
+        roles: dict[int, list[str]] = {}
+        for wid, r in s.execute(
+            select(WorkerRole.worker_id, WorkerRole.role).where(WorkerRole.worker_id.in_([w.id for w in found]))
+        ):
+            roles.setdefault(wid, []).append(r)
+        return tuple(
+            WorkerRow(w.id, w.username, w.display_name, tuple(sorted(roles.get(w.id, ())))) for w in found
+        )
