@@ -24,6 +24,7 @@ from hubapp.domain.validation import (
 )
 
 from ._checks import Checks
+from .access import record_access
 
 CHILD_RELATIONS = {"SELF", "SIBLING", "HALF_SIBLING", "OTHER_CHILD"}
 REREFERRAL_DAYS = 365
@@ -174,16 +175,24 @@ def create_family(uow: UnitOfWork, data: NewFamily) -> FamilyDetail:
         family = add_family(uow.session, data, uow.actor_id, on)
         family_id = family.id
         uow.commit()
-    return get_family(uow, family_id)
+    return get_family(uow, family_id, log_view=False)
 
 
 # ---- Read --------------------------------------------------------------------------------------
 
 
-def get_family(uow: UnitOfWork, family_id: int) -> FamilyDetail:
-    """Everything the family view shows: members, addresses, episodes, history and flags."""
+def get_family(uow: UnitOfWork, family_id: int, *, log_view: bool = True) -> FamilyDetail:
+    """Everything the family view shows: members, addresses, episodes, history and flags.
+
+    Opening a family's record is a disclosure: unless ``log_view`` is false (a refresh after
+    the person's own save), the look is written to the access log in the same transaction.
+    """
     with uow:
-        return read_family(uow.session, family_id, today())
+        detail = read_family(uow.session, family_id, today())
+        if log_view:
+            record_access(uow, "VIEW", "family", family_id, family_id)
+            uow.commit()
+        return detail
 
 
 def read_family(s: Session, family_id: int, on: dt.date) -> FamilyDetail:

@@ -388,7 +388,7 @@ def list_requests(uow: UnitOfWork, f: RequestFilter) -> Page[RequestRow]:
         if f.levels:
             conditions.append(RequestForSupport.level_of_need.in_(f.levels))
         if f.text.strip():
-            conditions.append(Family.name.ilike(f"%{f.text.strip()}%"))
+            conditions.append(Family.name.icontains(f.text.strip(), autoescape=True))
         # Age bounds become bounds on the received date (age counted to today for undecided rows).
         if f.min_age_wd is not None:
             latest = cal.add_working_days(today, -f.min_age_wd)

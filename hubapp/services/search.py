@@ -156,13 +156,15 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
         # pg_trgm: uses the GIN index; the threshold is pg_trgm.similarity_threshold (0.3).
         conditions.append(Person.search_name.op("%")(name))
     stmt = select(Person).where(or_(*conditions)).limit(CANDIDATES_PER_KEY * 4)
+    scored: set[int] = set()
     for p in s.scalars(stmt):
+        scored.add(p.id)
         score, reason = _name_score(p, words, first, last)
         if score > 0:
             candidate(p).add(score, reason)
-    # People already found by other criteria get their name compared too.
-    for c in found.values():
-        if not c.reasons or not any(r.startswith("Name") for r in c.reasons):
+    # People already found by other criteria (date of birth, postcode) get their name compared too.
+    for person_id, c in found.items():
+        if person_id not in scored:
             score, reason = _name_score(c.person, words, first, last)
             if score > 0:
                 c.add(score, reason)

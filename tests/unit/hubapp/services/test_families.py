@@ -97,3 +97,16 @@ def test_family_history_and_flags_after_requests(world: World) -> None:
     detail = families.get_family(world.uow(), fam.id)
     assert "Re-referral within 12 months" in detail.flags
     assert [h.kind for h in detail.history].count("request") == 2
+
+
+def test_opening_a_family_is_logged_but_creating_it_is_not_a_view(world: World) -> None:
+    from hubapp.data.models import AccessLog
+
+    fam = families.create_family(world.uow(), household(world.north))
+    families.get_family(world.uow(), fam.id)
+    with UnitOfWork(world.db) as uow:
+        rows = uow.session.scalars(select(AccessLog)).all()
+        assert [(r.action, r.entity, r.family_id, r.worker_id) for r in rows] == [
+            ("VIEW", "family", fam.id, world.worker_id)
+        ]
+        assert rows[0].db_user

@@ -87,3 +87,11 @@ def test_parse_query() -> None:
     assert search.parse_query("9990000026").nhs_number == "9990000026"
     q = search.parse_query("Smith 20/11/2017")
     assert q.name == "Smith" and q.date_of_birth == dt.date(2017, 11, 20)
+
+
+def test_exact_family_name_ranks_above_sound_alikes(world: World) -> None:
+    families.create_family(world.uow(), household(world.north, parent("Lisa", "Kerr"), child("Amy", "Carey")))
+    families.create_family(world.uow(), household(world.north, parent("Harpreet", "Kaur"), child("Simran", "Kaur")))
+    hits = search.quick_search(world.uow(), "Kaur")
+    assert {h.family_name for h in hits[:2]} == {"Kaur"}
+    assert all(h.score <= 100 for h in hits)

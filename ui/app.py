@@ -1,0 +1,55 @@
+"""The program's entry point: ``hubapp`` (``[project.gui-scripts] hubapp = "ui.app:main"``).
+
+Options:
+    --database-url URL   open this database (default: HUBAPP_DATABASE_URL, else the embedded file)
+    --demo N             load N synthetic families into an empty embedded database without asking
+    --screenshot PATH    grab the main window to PATH once it shows data, then quit
+    --page NAME          the page to show first: search, referrals, family or family:ID
+    --search TEXT        search for TEXT at start
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui import resources, settings
+from ui.startup import StartOptions, Startup
+
+
+def parse_args(argv: list[str]) -> tuple[StartOptions, list[str]]:
+    """hubapp's own options, and the rest (left for Qt, e.g. ``-platform offscreen``)."""
+    parser = argparse.ArgumentParser(prog="hubapp", description="Early Help hub desktop client.")
+    parser.add_argument("--database-url", help="database to open (default: the embedded file)")
+    parser.add_argument("--demo", type=int, metavar="N", help="load N demo families into an empty database")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save a PNG of the window and quit")
+    parser.add_argument("--page", help="page to show first: search, referrals, family or family:ID")
+    parser.add_argument("--search", help="text to search for at start")
+    args, rest = parser.parse_known_args(argv)
+    options = StartOptions(database_url=args.database_url, demo=args.demo, screenshot=args.screenshot,
+                           page=args.page, search=args.search)
+    return options, rest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start hubapp; returns the exit code (non-zero when the database could not be opened)."""
+    argv = sys.argv if argv is None else argv
+    options, qt_args = parse_args(argv[1:])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings.set_application_identity()
+    app = QApplication([argv[0] if argv else "hubapp", *qt_args])
+    resources.apply_theme(app)
+    startup = Startup(options)
+    QTimer.singleShot(0, startup.start)
+    code = app.exec()
+    startup.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""The main window: global search in the toolbar, areas on the left, pages in the middle.
+
+Keyboard first: Ctrl+K (or Ctrl+F) goes to the search box, Down moves into the results, Enter
+opens a family; Ctrl+1, Ctrl+2 and Ctrl+3 switch area; Alt+Left goes back; F5 reloads the page.
+The Referrals entry shows how many requests wait for a decision.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QSizePolicy, QStackedWidget, QToolBar,
+    QVBoxLayout, QWidget,
+)
+
+from hubapp.domain.dto import Actor, Changes, FamilyDetail
+from hubapp.services import referrals
+from hubapp.services.session import Backend
+from ui import settings, tasks
+from ui.app_events import app_events
+from ui.pages.family_page import FamilyPage
+from ui.pages.referrals_page import ReferralsPage
+from ui.pages.search_page import SearchPage
+from ui.resources import icon
+from ui.widgets.nav_list import NavList
+
+BADGE_POLL_MS = 60_000
+SEARCH, REFERRALS, FAMILY = "search", "referrals", "family"
+SHORTCUT_HINTS = (
+    ("Ctrl+K", "Search box"), ("Ctrl+1", "Search"), ("Ctrl+2", "Referrals"), ("Ctrl+3", "Family"),
+    ("Alt+←", "Back"), ("F5", "Refresh"),
+)
+#: Hints shown only once their area exists.
+FAMILY_HINT = "Ctrl+3"
+
+
+class MainWindow(QMainWindow):
+    """The program's one window.
+
+    Signals:
+        sig_first_data_loaded(): the first page has shown its first data (used for screenshots).
+
+    Args:
+        backend: the open database.
+        actor: the signed-in worker.
+        start_page: the page to show first (default: the one shown last).
+        restore: whether to restore the remembered window geometry.
+    """
+
+    # ---- Signals
+    sig_first_data_loaded = Signal()
+
+    def __init__(self, backend: Backend, actor: Actor, start_page: str | None = None,
+                 restore: bool = True) -> None:
+        super().__init__()
+        self.backend = backend
+        self.actor = actor
+        self._history: list[str] = []
+        self._first_loaded = False
+        self._error_shown = False
+        self._badge_count: int | None = None
+        self.setWindowTitle("hubapp – Early Help")
+        self.setObjectName("MainWindow")
+
+        self.search_page = SearchPage(backend, self)
+        self.referrals_page = ReferralsPage(backend, actor.hub_ids, self)
+        self.family_page = FamilyPage(backend, self)
+        self.stack = QStackedWidget(self)
+        self._pages: dict[str, QWidget] = {
+            SEARCH: self.search_page, REFERRALS: self.referrals_page, FAMILY: self.family_page,
+        }
+        for page in self._pages.values():
+            self.stack.addWidget(page)
+
+        self._build_toolbar()
+        self._build_sidebar()
+        self._build_status_bar()
+        self._build_actions()
+        self._connect()
+
+        self._badge_timer = QTimer(self)
+        self._badge_timer.setInterval(BADGE_POLL_MS)
+        self._badge_timer.timeout.connect(self.refresh_badge)
+        self._badge_timer.start()
+        self.refresh_badge()
+        tasks.set_error_handler(self._on_task_error)
+
+        if not (restore and settings.restore_geometry(self, "main_window")):
+            self.resize(1360, 840)
+        start = start_page or settings.last_page()
+        self.show_page(start if start in (SEARCH, REFERRALS) else REFERRALS, remember=False)
+        if self.current_page() == SEARCH:
+            QTimer.singleShot(0, self._mark_first_data_loaded)
+
+    # ---- Public
+
+    def current_page(self) -> str:
+        """The name of the page shown."""
+        widget = self.stack.currentWidget()
+        return next(name for name, page in self._pages.items() if page is widget)
+
+    def show_page(self, name: str, remember: bool = True) -> None:
+        """Show a page; ``remember`` puts the page being left on the back history."""
+        if name == FAMILY and self.family_page.family_id is None:
+            return
+        current = self.current_page() if self.stack.count() else None
+        if remember and current is not None and current != name:
+            self._history.append(current)
+            del self._history[:-20]
+        self.stack.setCurrentWidget(self._pages[name])
+        self.nav.select_page(name)
+        self.back_action.setEnabled(bool(self._history))
+
+    def go_to(self, name: str) -> None:
+        """Show a page and put the keyboard focus where work starts on it (the shortcuts)."""
+        self.show_page(name)
+        if self.current_page() != name:
+            return
+        if name == SEARCH:
+            if not self.search_page.focus_results():
+                self.focus_search()
+        elif name == REFERRALS:
+            self.referrals_page.focus_table()
+        else:
+            self.family_page.focus_members()
+
+    def go_back(self) -> None:
+        """Show the page shown before this one."""
+        current = self.current_page()
+        while self._history:
+            name = self._history.pop()
+            if name != current:
+                self.show_page(name, remember=False)
+                break
+        self.back_action.setEnabled(bool(self._history))
+
+    def open_family(self, family_id: int) -> None:
+        """Show a family on the family page."""
+        self.family_page.show_family(family_id)
+        self.show_page(FAMILY)
+        self.family_page.focus_members()
+
+    def focus_search(self) -> None:
+        """Put the keyboard focus in the global search box, its text selected."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def run_search(self, text: str) -> None:
+        """Search now for ``text`` and show the results (as if typed and Enter pressed)."""
+        self.search_box.setText(text)
+        self.show_page(SEARCH)
+        self.search_page.search_now(text)
+
+    def refresh_badge(self) -> None:
+        """Count the requests waiting for a decision, in a worker."""
+        backend, hubs = self.backend, self.actor.hub_ids
+        tasks.run_read(self, lambda: referrals.count_undecided(backend.uow(), hubs),
+                       self._on_badge_counted, lambda exc: None)
+
+    def refresh_current(self) -> None:
+        """Load the page shown again."""
+        page = self.stack.currentWidget()
+        if page is self.search_page:
+            self.search_page.refresh()
+        elif page is self.referrals_page:
+            self.referrals_page.refresh()
+        elif page is self.family_page:
+            self.family_page.refresh()
+        self.refresh_badge()
+
+    # ---- Building
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Search", self)
+        bar.setObjectName("MainToolBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.toggleViewAction().setVisible(False)
+        name = QLabel("hubapp", bar)
+        name.setObjectName("AppName")
+        self.search_box = QLineEdit(bar)
+        self.search_box.setObjectName("GlobalSearch")
+        self.search_box.setPlaceholderText("Search people by name, date of birth, NHS number or postcode (Ctrl+K)")
+        self.search_box.setAccessibleName("Search people")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.addAction(icon("search.svg"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search_box.setMaximumWidth(640)
+        self.search_box.installEventFilter(self)
+        bar.addWidget(name)
+        bar.addWidget(self.search_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_sidebar(self) -> None:
+        self.nav = NavList(self)
+        self.nav.add_page(SEARCH, "Search", icon("search.svg"), "Ctrl+1")
+        self.nav.add_page(REFERRALS, "Referrals", icon("referrals.svg"), "Ctrl+2")
+        self.nav.setAccessibleName("Areas")
+        sidebar = QFrame(self)
+        sidebar.setObjectName("Sidebar")
+        sidebar.setFixedWidth(190)
+        self.hints = hints = QLabel(self._hint_text(with_family=False), sidebar)
+        hints.setObjectName("ShortcutHints")
+        hints.setTextFormat(Qt.TextFormat.RichText)
+        column = QVBoxLayout(sidebar)
+        column.setContentsMargins(0, 0, 0, 12)
+        column.addWidget(self.nav, 1)
+        column.addWidget(hints)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    @staticmethod
+    def _hint_text(with_family: bool) -> str:
+        rows = "".join(
+            f"<tr><td style='padding-right:10px'><b>{keys}</b></td><td>{what}</td></tr>"
+            for keys, what in SHORTCUT_HINTS if with_family or keys != FAMILY_HINT
+        )
+        return f"<table cellspacing='2'>{rows}</table>"
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.user_label = QLabel(f"Signed in as {self.actor.display_name}", bar)
+        self.database_label = QLabel(f"Database: {self.backend.display_name}", bar)
+        self.database_label.setToolTip(self.backend.display_name)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.database_label)
+
+    def _action(self, text: str, keys: list[QKeySequence.StandardKey | str], slot: object) -> QAction:
+        action = QAction(text, self)
+        sequences: list[QKeySequence] = []
+        for key in keys:
+            for sequence in (QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey)
+                             else [QKeySequence(key)]):
+                if sequence not in sequences:  # a standard key may repeat one given (Back is Alt+Left)
+                    sequences.append(sequence)
+        action.setShortcuts(sequences)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self._action("Search box", ["Ctrl+K", QKeySequence.StandardKey.Find], self.focus_search)
+        self._action("Search", ["Ctrl+1"], lambda: self.go_to(SEARCH))
+        self._action("Referrals", ["Ctrl+2"], lambda: self.go_to(REFERRALS))
+        self._action("Family", ["Ctrl+3"], lambda: self.go_to(FAMILY))
+        self.back_action = self._action("Back", ["Alt+Left", QKeySequence.StandardKey.Back], self.go_back)
+        self._action("Refresh", ["F5"], self.refresh_current)
+        self._action("Quit", ["Ctrl+Q"], self.close)
+
+    def _connect(self) -> None:
+        self.search_box.textEdited.connect(self._on_search_box_text_edited)
+        self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
+        self.nav.sig_page_chosen.connect(self._on_nav_page_chosen)
+        self.search_page.sig_open_family_requested.connect(self.open_family)
+        self.search_page.sig_message_requested.connect(self._on_page_message_requested)
+        self.referrals_page.sig_open_family_requested.connect(self.open_family)
+        self.referrals_page.sig_requests_loaded.connect(self._on_referrals_page_requests_loaded)
+        self.family_page.sig_back_requested.connect(self.go_back)
+        self.family_page.sig_family_loaded.connect(self._on_family_page_family_loaded)
+        app_events().sig_data_changed.connect(self._on_app_events_data_changed)
+
+    def _mark_first_data_loaded(self) -> None:
+        if not self._first_loaded:
+            self._first_loaded = True
+            self.sig_first_data_loaded.emit()
+
+    # ---- Slots
+
+    @Slot(str)
+    def _on_search_box_text_edited(self, text: str) -> None:
+        if text.strip() and self.current_page() != SEARCH:
+            self.show_page(SEARCH)
+        self.search_page.search_later(text)
+
+    @Slot()
+    def _on_search_box_return_pressed(self) -> None:
+        self.show_page(SEARCH)
+        self.search_page.search_now(self.search_box.text())
+
+    @Slot(str)
+    def _on_nav_page_chosen(self, name: str) -> None:
+        self.show_page(name)
+
+    @Slot(str)
+    def _on_page_message_requested(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    @Slot(int)
+    def _on_referrals_page_requests_loaded(self, _total: int) -> None:
+        if self.current_page() == REFERRALS:
+            self._mark_first_data_loaded()
+
+    @Slot(object)
+    def _on_family_page_family_loaded(self, detail: FamilyDetail) -> None:
+        item = self.nav.item_for(FAMILY)
+        if item is None:
+            item = self.nav.add_page(FAMILY, detail.name, icon("family.svg"), "Ctrl+3")
+            self.hints.setText(self._hint_text(with_family=True))
+        item.setText(detail.name)
+        item.setToolTip(f"{detail.name} (Ctrl+3)")
+        if self.current_page() == FAMILY:
+            self.nav.select_page(FAMILY)
+
+    @Slot(object, object)
+    def _on_app_events_data_changed(self, changes: Changes, _source: object) -> None:
+        if changes.requests:
+            self.refresh_badge()
+        self.referrals_page.maybe_refresh(changes)
+        self.family_page.maybe_refresh(changes)
+        if changes.families and self.current_page() == SEARCH:
+            self.search_page.refresh()
+
+    def _on_badge_counted(self, count: int) -> None:
+        previous = self._badge_count
+        self._badge_count = count
+        self.nav.set_badge(REFERRALS, count)
+        if previous is not None and previous != count:
+            # Someone (perhaps on another PC) logged or decided a request: show the list as it is now.
+            self.referrals_page.refresh()
+
+    def _on_task_error(self, exc: BaseException, expected: bool) -> None:
+        if expected:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return
+        if self._error_shown:
+            self.statusBar().showMessage("Something went wrong again; the details are in the log.", 10_000)
+            return
+        self._error_shown = True
+        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong",
+                          "hubapp hit an unexpected problem and stopped that task. Nothing else was "
+                          "affected, and you can carry on.\n\nIf it happens again, tell IT what you "
+                          f"were doing. Details were written to the log.\n\n{type(exc).__name__}: {exc}",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # ---- Qt overrides
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102 - Qt override
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and self.current_page() == SEARCH:
+                return self.search_page.focus_results()
+            if event.key() == Qt.Key.Key_Escape:
+                if self.search_box.text():
+                    self.search_box.clear()
+                    self.search_page.search_later("")
+                else:
+                    self.stack.currentWidget().setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: D102 - Qt override
+        settings.save_geometry(self, "main_window")
+        current = self.current_page()
+        settings.set_last_page(current if current in (SEARCH, REFERRALS) else REFERRALS)
+        self.search_page.save_state()
+        self.referrals_page.save_state()
+        self.family_page.save_state()
+        self._badge_timer.stop()
+        tasks.set_error_handler(None)
+        super().closeEvent(event)

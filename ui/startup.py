@@ -1,0 +1,337 @@
+"""Start-up: open the database in a worker, offer demo data on first start, then show the main window.
+
+1. The database URL comes from ``--database-url``, else ``HUBAPP_DATABASE_URL``, else the embedded
+   file. It is opened in a worker behind a small progress dialog: the schema gate (the embedded
+   file is backed up and upgraded; a shared database never is), then sign-in.
+2. A wrong schema or an unreachable database shows what to do, and the program exits non-zero.
+3. An empty embedded database offers synthetic demo data or an empty start (``--demo N`` loads
+   demo data without asking, for scripted screenshots).
+4. The main window opens; with ``--screenshot`` it is grabbed to a PNG once it shows data.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from hubapp.config import EMBEDDED, url_from_environment
+from hubapp.domain.dto import Actor
+from hubapp.domain.errors import DatabaseUnavailable, DomainError, NotFound, PermissionDenied, SchemaMismatch
+from hubapp.services.session import Backend
+from ui import tasks
+from ui.main_window import MainWindow
+from ui.screenshots import Screenshotter
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_SCHEMA, EXIT_UNAVAILABLE = 0, 1, 2, 3
+DEMO_FAMILIES = 200
+CHOICE_DEMO, CHOICE_EMPTY = "demo", "empty"
+
+
+class OpenFailed(DomainError):
+    """Opening failed for a reason that is not a known domain error (a bad URL, a broken file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartOptions:
+    """What the command line asked for.
+
+    Args:
+        database_url: the database to open (``None``: environment, then the embedded file).
+        demo: load this many demo families into an empty embedded database without asking.
+        screenshot: grab the main window to this PNG once it shows data, then quit.
+        page: the page to show first: ``search``, ``referrals`` or ``family[:ID]``.
+        search: text to search for at start (shows the Search page).
+    """
+
+    database_url: str | None = None
+    demo: int | None = None
+    screenshot: Path | None = None
+    page: str | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """The outcome of opening: the backend, who signed in, whether it holds no families yet."""
+
+    backend: Backend
+    actor: Actor
+    empty: bool
+    notice: str = ""
+
+
+def resolve_url(options: StartOptions) -> str:
+    """The database URL to open."""
+    return options.database_url or url_from_environment() or EMBEDDED.url()
+
+
+def open_backend(url: str) -> Opened:
+    """Open and check the database, and sign in (runs in a worker)."""
+    try:
+        backend = Backend(url)
+    except Exception as exc:  # noqa: BLE001 - a malformed URL or missing driver
+        raise OpenFailed(f"The database address is not usable: {exc}") from exc
+    try:
+        result = backend.prepare()
+        actor = backend.sign_in()
+        empty = backend.is_embedded and backend.is_empty()
+        notice = ""
+        if result.upgraded:
+            notice = "The database was upgraded to this version of hubapp"
+            notice += f"; a backup was kept at {result.backup}." if result.backup else "."
+        return Opened(backend, actor, empty, notice)
+    except DomainError:
+        backend.close()
+        raise
+    except Exception as exc:
+        backend.close()
+        log.exception("Opening the database failed")
+        raise OpenFailed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+def demo_available() -> bool:
+    """Whether the demo data generator is installed (``hubapp.demo``)."""
+    try:
+        spec = importlib.util.find_spec("hubapp.demo")
+    except (ImportError, ValueError):
+        return False
+    # A folder without __init__.py is a namespace package, not a working generator yet.
+    return spec is not None and spec.origin is not None
+
+
+# ---- Dialogs (module functions, so tests can replace them) ------------------------------------
+
+
+def ask_first_run_choice(parent: QWidget | None = None) -> str | None:
+    """Ask how to start an empty embedded database: ``"demo"``, ``"empty"``, or ``None`` (quit)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Welcome to hubapp")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText("This database is empty. How would you like to start?")
+    box.setInformativeText(
+        "Demo data is made up: 200 synthetic families with requests, episodes and history, for "
+        "training and trying hubapp out. Never mix it with real families.\n\n"
+        "An empty database starts with one hub, ready for real work."
+    )
+    demo = box.addButton(f"Load demo data (synthetic, {DEMO_FAMILIES} families)", QMessageBox.ButtonRole.AcceptRole)
+    empty = box.addButton("Start with an empty database", QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(quit_button)
+    box.setDefaultButton(demo)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is demo:
+        return CHOICE_DEMO
+    if clicked is empty:
+        return CHOICE_EMPTY
+    return None
+
+
+def show_open_error(title: str, text: str, details: str = "", parent: QWidget | None = None) -> None:
+    """Tell the person why the database could not be opened and what to do."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close, parent)
+    if details:
+        box.setInformativeText(details)
+    box.exec()
+
+
+def describe_open_error(exc: Exception) -> tuple[str, str, str, int]:
+    """Title, text, what to do, and exit code for an error raised while opening."""
+    if isinstance(exc, SchemaMismatch):
+        return (
+            "Database version does not match",
+            str(exc),
+            "What to do: if this is the shared database, ask your hub administrator to run "
+            "“hubapp-admin db upgrade”, or install the version of hubapp that matches it. "
+            "Nothing was changed.",
+            EXIT_SCHEMA,
+        )
+    if isinstance(exc, DatabaseUnavailable):
+        return (
+            "Cannot reach the database",
+            "hubapp could not connect to the database, so it cannot start.",
+            "What to do: check that this PC is connected to the network, then start hubapp again. "
+            "If it keeps happening, tell IT the database could not be reached"
+            + (f" ({exc.detail})." if exc.detail else "."),
+            EXIT_UNAVAILABLE,
+        )
+    if isinstance(exc, NotFound) and exc.entity == "worker":
+        return (
+            "You are not set up in hubapp yet",
+            f"The database has no hubapp worker for the login “{exc.key}”.",
+            "What to do: ask your hub administrator to add you as a worker, then start hubapp again.",
+            EXIT_FAILED,
+        )
+    if isinstance(exc, PermissionDenied):
+        return (
+            "The database refused access",
+            "hubapp connected, but the database did not let this login read what it needs.",
+            f"What to do: ask your hub administrator to check your roles. ({exc})",
+            EXIT_FAILED,
+        )
+    return (
+        "Cannot open the database",
+        f"hubapp could not open its database: {exc}",
+        "What to do: start hubapp again. If it keeps happening, tell IT and quote this message.",
+        EXIT_FAILED,
+    )
+
+
+# ---- The flow ----------------------------------------------------------------------------------
+
+
+class Startup(QObject):
+    """Drives start-up from the event loop, one worker step at a time.
+
+    Signals:
+        sig_window_shown(object): the main window is open.
+        sig_failed(int): start-up stopped; the exit code.
+
+    Args:
+        options: what the command line asked for.
+        exit_app: ends the program with an exit code (tests replace it).
+    """
+
+    # ---- Signals
+    sig_window_shown = Signal(object)
+    sig_failed = Signal(int)
+
+    def __init__(self, options: StartOptions, exit_app: Callable[[int], None] = QCoreApplication.exit) -> None:
+        super().__init__()
+        self.options = options
+        self._exit_app = exit_app
+        self.url = resolve_url(options)
+        self.backend: Backend | None = None
+        self.window: MainWindow | None = None
+        self._progress: QProgressDialog | None = None
+        self._screenshotter: Screenshotter | None = None
+        self._notice = ""
+
+    def start(self) -> None:
+        """Open the database in a worker."""
+        self._show_progress("Opening the database…")
+        url = self.url
+        tasks.run_write(self, lambda: open_backend(url), self._on_opened, self._on_open_failed)
+
+    def shutdown(self) -> None:
+        """After the event loop: let workers finish, then close the database."""
+        tasks.wait_idle()
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None
+
+    # ---- Steps
+
+    def _on_opened(self, opened: Opened) -> None:
+        self._hide_progress()
+        self.backend = opened.backend
+        self._notice = opened.notice
+        if not opened.empty:
+            self._show_window(opened.actor)
+            return
+        if self.options.demo is not None:
+            choice = CHOICE_DEMO if self.options.demo > 0 else CHOICE_EMPTY
+        elif demo_available():
+            choice = ask_first_run_choice()
+        else:
+            choice = CHOICE_EMPTY
+        if choice is None:
+            self._exit(EXIT_OK)
+        elif choice == CHOICE_DEMO:
+            self._load_demo(self.options.demo or DEMO_FAMILIES)
+        else:
+            backend = opened.backend
+            self._show_progress("Preparing an empty database…")
+            tasks.run_write(self, backend.start_empty, self._on_prepared, self._on_open_failed)
+
+    def _load_demo(self, families: int) -> None:
+        backend = self.backend
+        assert backend is not None
+        self._show_progress(f"Making {families} synthetic families…", maximum=100)
+
+        def load(report: Any) -> Actor:
+            try:
+                backend.load_demo(families=families, seed=1, progress=report)
+            except (DomainError, tasks.Cancelled):
+                raise
+            except Exception as exc:
+                log.exception("Loading demo data failed")
+                raise OpenFailed(f"Demo data could not be loaded: {exc}") from exc
+            assert backend.actor is not None
+            return backend.actor
+
+        tasks.run_write(self, load, self._on_prepared, self._on_open_failed, self._on_demo_progress)
+
+    def _on_demo_progress(self, done: int, total: int) -> None:
+        if self._progress is not None and total > 0:
+            self._progress.setMaximum(total)
+            self._progress.setValue(min(done, total))
+
+    def _on_prepared(self, actor: Actor) -> None:
+        self._hide_progress()
+        self._show_window(actor)
+
+    def _on_open_failed(self, exc: Exception) -> None:
+        self._hide_progress()
+        title, text, details, code = describe_open_error(exc)
+        log.error("Start-up failed: %s", exc)
+        show_open_error(title, text, details)
+        self._exit(code)
+
+    def _show_window(self, actor: Actor) -> None:
+        assert self.backend is not None
+        page = self.options.page
+        start_page = "search" if self.options.search else (page.split(":")[0] if page else None)
+        if start_page == "family":
+            start_page = "referrals"  # the family is opened from the list once it has loaded
+        restore = self.options.screenshot is None
+        self.window = MainWindow(self.backend, actor, start_page=start_page, restore=restore)
+        if self.options.screenshot is not None:
+            self._screenshotter = Screenshotter(self.window, self.options.screenshot, self.options.page,
+                                                self.options.search, self)
+            self._screenshotter.sig_done.connect(self._on_screenshotter_done)
+        self.window.show()
+        if self._notice:
+            self.window.statusBar().showMessage(self._notice, 20_000)
+        self.sig_window_shown.emit(self.window)
+
+    @Slot(int)
+    def _on_screenshotter_done(self, code: int) -> None:
+        self._exit(code)
+
+    # ---- Helpers
+
+    def _show_progress(self, text: str, maximum: int = 0) -> None:
+        if self._progress is None:
+            self._progress = QProgressDialog()
+            self._progress.setWindowTitle("hubapp")
+            self._progress.setCancelButton(None)
+            self._progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+            # Opening usually takes a moment; the dialog only appears if it takes longer.
+            self._progress.setMinimumDuration(300)
+            self._progress.setAutoClose(False)
+            self._progress.setAutoReset(False)
+            self._progress.setMinimumWidth(360)
+        self._progress.setLabelText(text)
+        self._progress.setRange(0, maximum)
+        self._progress.setValue(0)
+
+    def _hide_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.hide()
+            self._progress.deleteLater()
+            self._progress = None
+
+    def _exit(self, code: int) -> None:
+        if code != EXIT_OK:
+            self.sig_failed.emit(code)
+        self._exit_app(code)

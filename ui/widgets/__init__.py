@@ -1,0 +1,1 @@
+"""Small reusable widgets and delegates: chips, the navigation list, empty states."""
