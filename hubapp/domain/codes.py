@@ -65,6 +65,11 @@ REVIEW_DECISION = "review_decision"
 PROGRESS_RATING = "progress_rating"
 TRANSFER_OUTCOME = "transfer_outcome"
 TRANSFER_DIRECTION = "transfer_direction"
+NEED_STATUS = "need_status"
+CASE_NOTE_KIND = "case_note_kind"
+ASSESSMENT_KIND = "assessment_kind"
+ALIAS_KIND = "alias_kind"
+AGENCY_KIND = "agency_kind"
 
 #: The Supporting Families outcome framework the ``sf_outcome`` codes belong to, so that a
 #: later framework can sit beside it.
@@ -390,6 +395,7 @@ CODE_LISTS: dict[str, tuple[Code, ...]] = {
         _C("TARGETED_EH", "Targeted early help"),
         _C("FAMILY_HELP", "Family Help"),
         _C("PARTNER_LED", "Partner-led early help"),
+        _C("CSC", "Children's social care (statutory)"),
     ),
     # states.ReviewDecision
     REVIEW_DECISION: (
@@ -416,6 +422,42 @@ CODE_LISTS: dict[str, tuple[Code, ...]] = {
     TRANSFER_DIRECTION: (
         _C("STEP_UP", "Step-up to children's social care"),
         _C("STEP_DOWN", "Step-down to early help"),
+    ),
+    # DOMAIN §8.1 Need.status.
+    NEED_STATUS: (
+        _C("OPEN", "Open"),
+        _C("MET", "Met"),
+        _C("NOT_MET", "Not met"),
+        _C("WITHDRAWN", "Withdrawn"),
+    ),
+    CASE_NOTE_KIND: (
+        _C("NOTE", "Case note"),
+        _C("VISIT", "Home visit"),
+        _C("PHONE", "Phone call"),
+        _C("MEETING", "Meeting"),
+        _C("SCHOOL_VISIT", "School visit"),
+    ),
+    # DOMAIN §8.1 Assessment.type.
+    ASSESSMENT_KIND: (
+        _C("EHA", "Early Help Assessment"),
+        _C("REASSESSMENT", "Re-assessment"),
+        _C("SF_ELIGIBILITY", "Supporting Families eligibility"),
+    ),
+    ALIAS_KIND: (
+        _C("alias", "Also known as"),
+        _C("previous_name", "Previous name"),
+        _C("nickname", "Preferred or nickname"),
+    ),
+    AGENCY_KIND: (
+        _C("SCHOOL", "School or college"),
+        _C("HEALTH", "Health"),
+        _C("POLICE", "Police"),
+        _C("HOUSING", "Housing"),
+        _C("VOLUNTARY", "Voluntary sector"),
+        _C("LA", "Local authority service"),
+        _C("CSC", "Children's social care"),
+        _C("DWP", "Department for Work and Pensions"),
+        _C("OTHER", "Other"),
     ),
 }
 

@@ -66,7 +66,7 @@ class RequestPerson(Base):
 
 
 class RequestNeed(Base):
-    """A presenting need on a request (code list ``presenting_need``)."""
+    """A presenting need on a request (code list ``reason_for_involvement``)."""
 
     __tablename__ = "request_need"
 
