@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from hubapp.config import EMBEDDED, url_from_environment
 from hubapp.domain.dto import Actor
@@ -218,6 +218,9 @@ class Startup(QObject):
 
     def start(self) -> None:
         """Open the database in a worker."""
+        # Between the first-run question closing and the main window opening no window may be
+        # visible (the progress dialog only shows when work takes a while); Qt would then quit.
+        QApplication.setQuitOnLastWindowClosed(False)
         self._show_progress("Opening the database…")
         url = self.url
         tasks.run_write(self, lambda: open_backend(url), self._on_opened, self._on_open_failed)
@@ -300,6 +303,7 @@ class Startup(QObject):
                                                 self.options.search, self)
             self._screenshotter.sig_done.connect(self._on_screenshotter_done)
         self.window.show()
+        QApplication.setQuitOnLastWindowClosed(True)
         if self._notice:
             self.window.statusBar().showMessage(self._notice, 20_000)
         self.sig_window_shown.emit(self.window)
@@ -327,8 +331,13 @@ class Startup(QObject):
 
     def _hide_progress(self) -> None:
         if self._progress is not None:
+            # reset() stops the dialog's delayed-show timer; without it the dialog can pop up
+            # again over the first-run question, whose nested event loop postpones deleteLater.
+            self._progress.reset()
             self._progress.hide()
-            self._progress.deleteLater()
+            # Dropping the last reference destroys the (parentless, Python-owned) dialog now;
+            # deleteLater() would wait for the outer event loop, and the first-run question runs
+            # a nested one, during which the dialog's own show timer could bring it back.
             self._progress = None
 
     def _exit(self, code: int) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -146,12 +146,14 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
     words = name.split()
     last = words[-1]
     first = words[0] if len(words) > 1 else None
+    close = _close_family_names(s, last)
     conditions = [
-        # A short prefix catches typing slips later in the name ("Smtih"); scoring sorts it out.
-        Person.family_name_key.like(f"{last[:3]}%" if len(last) >= 4 else f"{last}%"),
+        Person.family_name_key.like(f"{last}%"),
         Person.family_phonetic == phonetic(last),
         Person.given_name_key.like(f"{words[0]}%"),
     ]
+    if close:
+        conditions.append(Person.family_name_key.in_(close))
     if dialect == "postgresql":
         # pg_trgm: uses the GIN index; the threshold is pg_trgm.similarity_threshold (0.3).
         conditions.append(Person.search_name.op("%")(name))
@@ -168,6 +170,23 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
             score, reason = _name_score(c.person, words, first, last)
             if score > 0:
                 c.add(score, reason)
+
+
+def _close_family_names(s: Session, word: str) -> list[str]:
+    """Family names spelt like ``word`` ("smtih" finds "smith"), starting with the same letter.
+
+    The distinct names under one letter are few even at city scale and come off the index as a
+    range scan; rapidfuzz picks the close ones.
+    """
+    if len(word) < 3:
+        return []
+    first = word[0]
+    keys = s.scalars(
+        select(Person.family_name_key).distinct()
+        .where(Person.family_name_key >= first, Person.family_name_key < chr(ord(first) + 1))
+    ).all()
+    matches = process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=75, limit=25)
+    return [key for key, _score, _index in matches]
 
 
 def _name_score(p: Person, words: list[str], first: str | None, last: str) -> tuple[float, str]:

@@ -95,3 +95,7 @@ def test_exact_family_name_ranks_above_sound_alikes(world: World) -> None:
     hits = search.quick_search(world.uow(), "Kaur")
     assert {h.family_name for h in hits[:2]} == {"Kaur"}
     assert all(h.score <= 100 for h in hits)
+
+
+def test_one_misspelt_family_name(people: World) -> None:
+    assert "Ella Smith" in names(search.quick_search(people.uow(), "smtih"))
