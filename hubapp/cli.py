@@ -1,4 +1,4 @@
-"""``hubapp-admin``: the administrator's command line (schema migrations, demo data).
+"""``hubapp-admin``: the administrator's command line (schema, demo data, hubs, users).
 
 Usage::
 
@@ -7,6 +7,7 @@ Usage::
     hubapp-admin [--url URL] db check
     hubapp-admin [--url URL] db downgrade REVISION --yes
     hubapp-admin [--url URL] demo --families N [--seed S] [--today YYYY-MM-DD]
+    hubapp-admin [--url URL] hub|team|user ...   (see hubapp.cli_users)
 
 The database is ``--url``, else ``HUBAPP_DATABASE_URL``, else the embedded SQLite file. Every
 command says what it did. Expected failures (server unreachable, wrong schema version, bad
@@ -31,7 +32,8 @@ from sqlalchemy.engine import make_url
 from hubapp import config
 from hubapp.data import migrate
 from hubapp.data.db import Database, make_engine
-from hubapp.domain.errors import SchemaMismatch
+from hubapp import cli_users
+from hubapp.domain.errors import DomainError, NotFound, SchemaMismatch, ValidationError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -303,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the date the history runs up to (default: today)",
     )
     demo.set_defaults(handler=_cmd_demo)
+    cli_users.add_commands(commands, common)
     return parser
 
 
@@ -324,6 +327,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaMismatch as exc:
         _error(str(exc))
         return EXIT_REFUSED
+    except (ValidationError, NotFound) as exc:
+        _error(str(exc))
+        return EXIT_REFUSED
+    except DomainError as exc:
+        _error(str(exc))
+        return EXIT_FAILED
     except sa_exc.SQLAlchemyError as exc:
         _error(_db_error_message(exc, url))
         return EXIT_FAILED

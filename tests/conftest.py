@@ -34,6 +34,10 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("HUBAPP_REQUIRE_PG") == "1"
 RUN_ID = uuid.uuid4().hex[:8]
+# PostgreSQL roles are shared by the whole cluster: this run's group and login roles carry their
+# own prefix, and are dropped at the end of the session (see ``pg_roles``).
+ROLE_PREFIX = f"hubapp_t{RUN_ID}_"
+os.environ["HUBAPP_ROLE_PREFIX"] = ROLE_PREFIX
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -158,8 +162,34 @@ def drop_pg_database(name: str) -> None:
     engine.dispose()
 
 
+def drop_pg_roles(prefix: str) -> None:
+    """Drop every role whose name starts with ``prefix`` (after this run's databases are gone)."""
+    engine = _pg_admin_engine()
+    with engine.connect() as conn:
+        roles = conn.execute(
+            text("SELECT rolname FROM pg_roles WHERE starts_with(rolname, :p)"), {"p": prefix}
+        ).scalars().all()
+        # Login roles first, then the groups they belong to.
+        for role in sorted(roles, key=lambda r: (r.removeprefix(prefix) in _GROUP_ROLES, r)):
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+    engine.dispose()
+
+
+_GROUP_ROLES = {"app", "hub_worker", "family_support_worker", "coordinator", "hub_admin"}
+
+
 @pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
+def pg_roles() -> Iterator[str]:
+    """This run's role prefix; every role made with it is dropped when the session ends."""
+    _skip_or_fail_without_pg()
+    try:
+        yield ROLE_PREFIX
+    finally:
+        drop_pg_roles(ROLE_PREFIX)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_roles: str) -> Iterator[str]:
     """A PostgreSQL database migrated to head once per session (dropped at the end)."""
     _skip_or_fail_without_pg()
     name = f"hubapp_test_{RUN_ID}_tmpl"
@@ -185,7 +215,7 @@ def pg_url(pg_template: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def empty_pg_url() -> Iterator[str]:
+def empty_pg_url(pg_roles: str) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL database (for migration tests)."""
     _skip_or_fail_without_pg()
     name = f"hubapp_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
@@ -210,3 +240,9 @@ def db(request: pytest.FixtureRequest) -> Database:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_db")  # type: ignore[no-any-return]
     return request.getfixturevalue("pg_db")  # type: ignore[no-any-return]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's roles even when only tests outside ``pg_roles`` touched PostgreSQL."""
+    if _pg_available() is None:
+        drop_pg_roles(ROLE_PREFIX)

@@ -8,7 +8,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from hubapp.domain.errors import ConcurrencyConflict, DatabaseUnavailable, PermissionDenied
+from hubapp.domain.errors import (
+    ConcurrencyConflict, DatabaseUnavailable, PermissionDenied, SignInFailed,
+)
 
 from .db import Database
 
@@ -94,6 +96,17 @@ def translate_db_error(exc: BaseException) -> Exception | None:
     if isinstance(exc, StaleDataError):
         return ConcurrencyConflict("record", "?")
     if isinstance(exc, sa_exc.DBAPIError):
+        lowered = str(exc.orig if exc.orig is not None else exc).lower()
+        if "password authentication failed" in lowered or (
+            "role" in lowered and "does not exist" in lowered and "connection" in lowered
+        ):
+            return SignInFailed("The user name or password is not right. Check them and try again.")
+        if "not permitted to log in" in lowered:
+            return SignInFailed("This account is disabled. Ask your hubapp administrator to enable it.")
+        if "row-level security" in lowered:
+            return PermissionDenied(
+                "You can only record this for families of your own hubs (the database refused it)."
+            )
         if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
             text = str(exc.orig) if exc.orig is not None else str(exc)
             if "permission denied" in text.lower():

@@ -115,3 +115,7 @@ class DatabaseUnavailable(DomainError):
 
 class PermissionDenied(DomainError):
     """The database refused the action for this person's role."""
+
+
+class SignInFailed(DomainError):
+    """The database refused the sign-in: wrong user name or password, or a disabled account."""

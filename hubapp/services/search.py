@@ -148,9 +148,9 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
     first = words[0] if len(words) > 1 else None
     close = _close_family_names(s, last)
     conditions = [
-        Person.family_name_key.like(f"{last}%"),
+        Person.family_name_key.startswith(last, autoescape=True),
         Person.family_phonetic == phonetic(last),
-        Person.given_name_key.like(f"{words[0]}%"),
+        Person.given_name_key.startswith(words[0], autoescape=True),
     ]
     if close:
         conditions.append(Person.family_name_key.in_(close))

@@ -69,6 +69,9 @@ class Person(Versioned, Base):
     family_phonetic: Mapped[str] = mapped_column(String(60), index=True)
     given_phonetic: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The login role that created the row; on PostgreSQL a trigger sets it from session_user,
+    # so a person not yet in any family stays visible to whoever created them (row security).
+    created_by_role: Mapped[str | None] = mapped_column(String(63))
 
     memberships: Mapped[list[FamilyMembership]] = relationship(back_populates="person", lazy="raise")
 

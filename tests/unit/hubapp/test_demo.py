@@ -47,7 +47,8 @@ def rows(db: Database, table: str) -> list[dict[str, Any]]:
     tbl: Table = T[table]
     with db.sessionmaker() as s:
         result = s.execute(select(tbl).order_by(*tbl.primary_key.columns))
-        return [dict(r) for r in result.mappings()]
+        # Who created a row is stamped by the database itself on PostgreSQL (session_user).
+        return [{k: v for k, v in r.items() if k != "created_by_role"} for r in result.mappings()]
 
 
 def count(db: Database, table: str) -> int:

@@ -95,3 +95,25 @@ def test_unreachable_server_is_database_unavailable() -> None:
             uow.session.get(Hub, 1)
     assert "cannot be reached" in str(caught.value)
     db.dispose()
+
+
+def test_sqlite_writes_the_audit_itself(sqlite_db: Database) -> None:
+    from sqlalchemy import select
+
+    from hubapp.data.models import AuditEvent
+
+    family_id = _family(sqlite_db)
+    with UnitOfWork(sqlite_db) as uow:
+        fam = uow.session.get(Family, family_id)
+        assert fam is not None
+        fam.name = "Jones family"
+        uow.commit()
+    with UnitOfWork(sqlite_db) as uow:
+        rows = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [(r.table_name, r.action) for r in rows] == [
+            ("hub", "INSERT"), ("family", "INSERT"), ("family", "UPDATE")]
+        update = rows[-1]
+        assert update.row_key == str(family_id) and update.db_user
+        assert update.old_data["name"] == "Smith family"  # type: ignore[index]
+        assert update.new_data["name"] == "Jones family"  # type: ignore[index]
+        assert update.new_data["version"] == 2  # type: ignore[index]

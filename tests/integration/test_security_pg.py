@@ -1,0 +1,215 @@
+"""Security that holds in the database, tested with real PostgreSQL login roles.
+
+Each worker connects with their own credentials, through the services and through raw SQL (what
+someone with ``psql`` could do): row-level security keeps hubs apart, the audit trigger records
+every write under the login's name, and nobody can alter the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from hubapp.data.db import Database
+from hubapp.data.models import AuditEvent, Family, Hub
+from hubapp.data.uow import UnitOfWork
+from hubapp.domain.dto import DecisionInput
+from hubapp.domain.errors import NotFound, PermissionDenied, SignInFailed
+from hubapp.services import admin, families, referrals, search
+from hubapp.services.session import Backend
+from tests.conftest import ROLE_PREFIX
+from tests.unit.hubapp.services._world import child, consent, household, parent, request
+
+pytestmark = pytest.mark.postgres
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Org:
+    """Two hubs, a family in each, and four users with their own login roles."""
+
+    url: str
+    db: Database
+    hub_a: int
+    hub_b: int
+    family_a: int
+    family_b: int
+
+    def user(self, name: str) -> str:
+        return ROLE_PREFIX + name
+
+    def url_for(self, name: str) -> str:
+        return make_url(self.url).set(username=self.user(name), password=PASSWORD).render_as_string(
+            hide_password=False)
+
+    def raw(self, name: str) -> psycopg.Connection:
+        u = make_url(self.url_for(name))
+        return psycopg.connect(host=u.host, port=u.port, dbname=u.database, user=u.username,
+                               password=PASSWORD, autocommit=True)
+
+    def backend(self, name: str) -> Backend:
+        backend = Backend(self.url_for(name))
+        backend.prepare()
+        backend.sign_in()
+        return backend
+
+
+@pytest.fixture
+def org(pg_url: str) -> Iterator[Org]:
+    db = Database(pg_url)
+    owner = lambda: UnitOfWork(db)  # noqa: E731 - the database owner, as an administrator is
+    admin.add_hub(owner(), "NORTH", "North Hub")
+    admin.add_hub(owner(), "SOUTH", "South Hub")
+    u = ROLE_PREFIX
+    admin.add_user(owner(), u + "alice", "Alice Hubworker", ["hub_worker"], ["NORTH"], PASSWORD)
+    admin.add_user(owner(), u + "bob", "Bob Familysupport", ["family_support_worker"], ["SOUTH"], PASSWORD)
+    admin.add_user(owner(), u + "carol", "Carol Coordinator", ["coordinator"], ["NORTH"], PASSWORD)
+    admin.add_user(owner(), u + "dora", "Dora Admin", ["hub_admin"], [], PASSWORD)
+    with UnitOfWork(db) as uow:
+        ids = {h.code: h.id for h in uow.session.scalars(select(Hub))}
+    fa = families.create_family(owner(), household(ids["NORTH"], parent("Nadia", "Northfield"),
+                                                   child("Noah", "Northfield")))
+    fb = families.create_family(owner(), household(ids["SOUTH"], parent("Sara", "Southall"),
+                                                   child("Sami", "Southall"), postcode="B30 2AA"))
+    yield Org(pg_url, db, ids["NORTH"], ids["SOUTH"], fa.id, fb.id)
+    db.dispose()
+
+
+def test_a_worker_sees_only_their_hubs_through_raw_sql(org: Org) -> None:
+    with org.raw("alice") as conn:
+        families_seen = conn.execute("SELECT id, hub_id FROM family ORDER BY id").fetchall()
+        assert families_seen == [(org.family_a, org.hub_a)]
+        assert conn.execute("SELECT count(*) FROM family WHERE hub_id = %s", (org.hub_b,)).fetchone() == (0,)
+        people = {r[0] for r in conn.execute("SELECT family_name FROM person")}
+        assert people == {"Northfield"}
+        assert conn.execute("SELECT count(*) FROM address").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM family_membership").fetchone() == (2,)
+    with org.raw("bob") as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM family")] == [org.family_b]
+    with org.raw("dora") as conn:  # administrators see everything
+        assert conn.execute("SELECT count(*) FROM family").fetchone() == (2,)
+
+
+def test_services_as_a_worker_are_held_to_their_hubs(org: Org) -> None:
+    alice = org.backend("alice")
+    assert {h.family_name for h in search.quick_search(alice.uow(), "Southall")} == set()
+    assert {h.family_name for h in search.quick_search(alice.uow(), "Northfield")} == {"Northfield"}
+    with pytest.raises(NotFound):
+        families.get_family(alice.uow(), org.family_b)
+    with pytest.raises(PermissionDenied):
+        families.create_family(alice.uow(), household(org.hub_b, parent("Eve", "Elsewhere")))
+    with UnitOfWork(org.db) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Family)) == 2  # nothing half-written
+    alice.close()
+
+
+def test_the_front_door_works_end_to_end_under_row_security(org: Org) -> None:
+    alice = org.backend("alice")
+    logged = referrals.log_request(alice.uow(), request(org.hub_a, new_family=household(
+        org.hub_a, parent("Zoë", "Ní Bhriain"), child("Siobhán", "Ní Bhriain")), consent=consent()))
+    decided = referrals.decide_request(alice.uow(), DecisionInput(
+        request_id=logged.id, expected_version=logged.version, outcome="ACCEPT_EH", rationale="Agreed"))
+    assert decided.episode_id is not None
+    assert families.get_family(alice.uow(), logged.family_id).open_episode_id == decided.episode_id
+    with org.raw("bob") as conn:
+        assert conn.execute("SELECT count(*) FROM request_for_support").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM person WHERE family_name = 'Ní Bhriain'").fetchone() == (0,)
+    alice.close()
+
+
+def test_a_psql_change_is_audited_under_the_workers_name(org: Org) -> None:
+    with org.raw("alice") as conn:
+        conn.execute("UPDATE family SET name = 'Northfield-Khan family' WHERE id = %s", (org.family_a,))
+        # Hub B's row is invisible, so an update aimed at it touches nothing.
+        result = conn.execute("UPDATE family SET name = 'hacked' WHERE id = %s", (org.family_b,))
+        assert result.rowcount == 0
+    with UnitOfWork(org.db) as uow:
+        rows = uow.session.scalars(select(AuditEvent).where(
+            AuditEvent.table_name == "family", AuditEvent.action == "UPDATE",
+            AuditEvent.db_user != "postgres")).all()
+        assert len(rows) == 1
+        event = rows[0]
+        assert event.db_user == org.user("alice")
+        assert event.row_key == str(org.family_a)
+        assert event.old_data["name"] == "Northfield family"  # type: ignore[index]
+        assert event.new_data["name"] == "Northfield-Khan family"  # type: ignore[index]
+        assert event.tx_id
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", "dora"])
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_event SET db_user = 'nobody'",
+    "DELETE FROM audit_event",
+    "TRUNCATE audit_event",
+])
+def test_no_application_role_can_change_the_audit(org: Org, who: str, statement: str) -> None:
+    with org.raw(who) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(statement)
+
+
+def test_even_the_owner_cannot_rewrite_audit_rows(org: Org) -> None:
+    with org.db.engine.connect() as conn:
+        with pytest.raises(Exception, match="audit rows cannot be changed"):
+            conn.exec_driver_sql("DELETE FROM audit_event")
+
+
+def test_a_disabled_user_cannot_sign_in(org: Org) -> None:
+    lines = admin.disable_user(UnitOfWork(org.db), org.user("bob"))
+    assert any("can no longer sign in" in line for line in lines)
+    assert admin.disable_user(UnitOfWork(org.db), org.user("bob")) == [f"user {org.user('bob')} is already disabled"]
+    with pytest.raises(SignInFailed) as caught:
+        org.backend("bob")
+    assert "disabled" in str(caught.value)
+
+
+def test_moving_a_user_moves_what_they_see(org: Org) -> None:
+    admin.move_user(UnitOfWork(org.db), org.user("alice"), "NORTH", "SOUTH")
+    with org.raw("alice") as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM family")] == [org.family_b]
+
+
+def test_provisioning_is_idempotent(org: Org) -> None:
+    again = admin.add_user(UnitOfWork(org.db), org.user("alice"), "Alice Hubworker", ["hub_worker"], ["NORTH"])
+    assert again == [f"user {org.user('alice')} already set up; nothing to do"]
+    assert admin.add_hub(UnitOfWork(org.db), "NORTH", "North Hub") == ["hub NORTH already exists"]
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE family; --", "%", "_", "Smith%", "\\", "O'Brien", "a' OR '1'='1"])
+def test_search_input_is_only_ever_text(org: Org, text: str) -> None:
+    dora = org.backend("dora")
+    assert search.quick_search(dora.uow(), text) == ()
+    with org.raw("dora") as conn:
+        assert conn.execute("SELECT count(*) FROM family").fetchone() == (2,)
+    dora.close()
+
+
+def test_admin_command_line_provisions_and_says_what_it_did(
+    pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from hubapp.cli import main
+
+    assert main(["--url", pg_url, "hub", "add", "EAST", "East Hub"]) == 0
+    assert "created hub EAST" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    name = ROLE_PREFIX + "erin"
+    assert main(["--url", pg_url, "user", "add", name, "--name", "Erin East", "--role", "hub_worker",
+                 "--hub", "EAST", "--password-stdin"]) == 0
+    out = capsys.readouterr().out
+    assert f"created login role {name}" in out and f"granted {ROLE_PREFIX}hub_worker to {name}" in out
+    assert main(["--url", pg_url, "user", "add", name, "--role", "hub_worker", "--hub", "EAST"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    assert main(["--url", pg_url, "user", "add", "Bad Name!", "--role", "hub_worker"]) == 2
+    assert "User name must start with a letter" in capsys.readouterr().err
+    assert main(["--url", pg_url, "user", "move", name, "--from", "EAST", "--to", "NOWHERE"]) == 2
+    assert "No hub with id NOWHERE" in capsys.readouterr().err
+    assert main(["--url", pg_url, "user", "disable", name]) == 0
+    assert "can no longer sign in" in capsys.readouterr().out
