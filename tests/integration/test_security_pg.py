@@ -213,3 +213,20 @@ def test_admin_command_line_provisions_and_says_what_it_did(
     assert "No hub with id NOWHERE" in capsys.readouterr().err
     assert main(["--url", pg_url, "user", "disable", name]) == 0
     assert "can no longer sign in" in capsys.readouterr().out
+
+
+def test_looks_are_logged_and_the_chronology_is_held_to_the_hub(org: Org) -> None:
+    from hubapp.services import chronology
+
+    alice, bob = org.backend("alice"), org.backend("bob")
+    families.get_family(alice.uow(), org.family_a)
+    rows = chronology.access_history(alice.uow(), org.family_a)
+    assert [(r.action, r.who) for r in rows] == [("VIEW", "Alice Hubworker")]
+    with pytest.raises(NotFound):
+        chronology.family_chronology(bob.uow(), org.family_a)
+    with pytest.raises(NotFound):
+        chronology.access_history(bob.uow(), org.family_a)
+    with org.raw("bob") as conn:
+        assert conn.execute("SELECT count(*) FROM access_log").fetchone() == (0,)
+    alice.close()
+    bob.close()
