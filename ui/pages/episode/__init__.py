@@ -1,0 +1,1 @@
+"""The episode page: allocation, status, assessment, plan, versions, meetings, outcomes, printing."""

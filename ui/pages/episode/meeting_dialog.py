@@ -1,0 +1,265 @@
+"""Arrange a TAF meeting, or record one as held: who came (with their agencies), progress on each
+goal of the plan in force (improved / no change / worse and a 0–10 score), and the decision, with
+the next review date it leads to shown as it is chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDateTimeEdit, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from hubapp.domain import codes
+from hubapp.domain.meeting_dto import AttendeeInput, HeldInput, MeetingDetail, ProgressInput, ScheduleInput
+from hubapp.domain.plan_dto import EpisodeDetail, PlanDetail
+from hubapp.domain.plan_rules import next_review_due
+from hubapp.domain.validation import format_uk_date
+from hubapp.services import meetings
+from hubapp.services.session import Backend
+from ui.pages.episode.dialogs import ServiceDialog, read_date
+from ui.pages.episode.field_errors import ErrorLabel
+
+RATINGS = (("", "Choose…"), ("IMPROVED", "Improved"), ("NO_CHANGE", "No change"), ("WORSE", "Worse"))
+NAME, ROLE, AGENCY, PRESENT = range(4)
+
+
+class MeetingDialog(ServiceDialog):
+    """Record a meeting as held (``schedule`` false) or arrange one.
+
+    Args:
+        backend: the open database.
+        episode: the episode.
+        plan: the plan in force (its goals are rated), if any.
+        scheduled: the scheduled meeting being recorded as held, if any.
+        schedule: arrange a meeting instead of recording one.
+        parent: the parent widget.
+    """
+
+    def __init__(self, backend: Backend, episode: EpisodeDetail, plan: PlanDetail | None,
+                 scheduled: MeetingDetail | None = None, schedule: bool = False, parent: QWidget | None = None) -> None:
+        title = "Arrange a meeting" if schedule else "Record a meeting"
+        super().__init__(title, parent)
+        self.setMinimumSize(860, 640 if not schedule else 420)
+        self._backend, self._episode, self._plan = backend, episode, plan
+        self._scheduled, self._schedule = scheduled, schedule
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Arrange the meeting" if schedule else "Record the meeting")
+        self.kind = QComboBox(self)
+        for item in codes.CODE_LISTS[codes.MEETING_TYPE]:
+            self.kind.addItem(item.label, item.code)
+        default = scheduled.row.kind if scheduled else ("TAF_REVIEW" if plan and episode.meetings else "INITIAL_TAF")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(default)))
+        self.field("Meeting", "kind", self.kind)
+        if schedule:
+            self.when = QDateTimeEdit(QDateTime.currentDateTime().addDays(7), self)
+            self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
+            self.when.setCalendarPopup(True)
+            self.field("When", "scheduled_for", self.when)
+        else:
+            self.held_on = QLineEdit(format_uk_date(dt.date.today()), self)
+            self.held_on.setPlaceholderText("dd/mm/yyyy")
+            self.held_on.textChanged.connect(self._update_next_review)
+            self.field("Held on", "held_on", self.held_on)
+        self.location = QLineEdit(scheduled.row.location or "" if scheduled else "", self)
+        self.location.setPlaceholderText("Family home, school, family hub, online…")
+        self.field("Where", "location", self.location)
+        self.attendees = self._attendee_table()
+        self.field("Who " + ("is invited" if schedule else "was invited and who came"), "attendees",
+                   self._with_buttons(self.attendees))
+        self.attendee_errors = ErrorLabel(self)
+        self.form.addRow("", self.attendee_errors)
+        self.errors.add_prefix("attendees[", self.attendee_errors)
+        if not schedule:
+            self.progress = self._progress_table()
+            self.field("Progress on each goal", "progress", self.progress)
+            self.progress_errors = ErrorLabel(self)
+            self.form.addRow("", self.progress_errors)
+            self.errors.add_prefix("progress[", self.progress_errors)
+            self.errors.add_prefix("goals[", self.progress_errors)
+            self.decision = QComboBox(self)
+            self.decision.addItem("No decision (not a review)", None)
+            for item in codes.CODE_LISTS[codes.REVIEW_DECISION]:
+                self.decision.addItem(item.label, item.code)
+            self.decision.currentIndexChanged.connect(self._update_next_review)
+            self.kind.currentIndexChanged.connect(self._update_next_review)
+            self.field("Decision", "decision", self.decision)
+            self.notes = QPlainTextEdit(self)
+            self.notes.setTabChangesFocus(True)
+            self.notes.setFixedHeight(64)
+            self.field("Notes on the decision", "decision_notes", self.notes)
+            self.next_review = QLabel(self)
+            self.next_review.setProperty("role", "muted")
+            self.form.addRow("Next review", self.next_review)
+            self._update_next_review()
+
+    # ---- Building
+
+    def _attendee_table(self) -> QTableWidget:
+        table = QTableWidget(0, 4, self)
+        table.setHorizontalHeaderLabels(["Name", "Role", "Agency", "Came" if not self._schedule else "Invited"])
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(PRESENT, QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setVisible(False)
+        table.setTabKeyNavigation(True)
+        table.setMinimumHeight(150)
+        table.setAccessibleName("Attendees")
+        e = self._episode
+        if self._scheduled is not None:
+            people = [(a.name, a.role or "", a.agency or "") for a in self._scheduled.attendees]
+        else:
+            people = [(m.full_name, m.relation_label, "") for m in e.members if m.has_parental_responsibility]
+            if e.lead_worker:
+                people.insert(0, (e.lead_worker, "Lead practitioner", "Early Help"))
+        for name, role, agency in people:
+            self._add_attendee(table, name, role, agency)
+        return table
+
+    def _add_attendee(self, table: QTableWidget, name: str = "", role: str = "", agency: str = "") -> int:
+        row = table.rowCount()
+        table.insertRow(row)
+        for column, text in ((NAME, name), (ROLE, role), (AGENCY, agency)):
+            table.setItem(row, column, QTableWidgetItem(text))
+        present = QTableWidgetItem()
+        present.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        present.setCheckState(Qt.CheckState.Checked)
+        table.setItem(row, PRESENT, present)
+        return row
+
+    def _with_buttons(self, table: QTableWidget) -> QWidget:
+        box = QWidget(self)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(table, 1)
+        add = QPushButton("Add person", box)
+        remove = QPushButton("Remove", box)
+        add.clicked.connect(self._on_add_person)
+        remove.clicked.connect(lambda: table.removeRow(table.currentRow()) if table.currentRow() >= 0 else None)
+        side = QVBoxLayout()
+        side.addWidget(add)
+        side.addWidget(remove)
+        side.addStretch(1)
+        row.addLayout(side)
+        return box
+
+    def _on_add_person(self) -> None:
+        row = self._add_attendee(self.attendees)
+        self.attendees.setCurrentCell(row, NAME)
+        self.attendees.setFocus()
+        self.attendees.editItem(self.attendees.item(row, NAME))
+
+    def _progress_table(self) -> QTableWidget:
+        goals = self._plan.goals if self._plan else ()
+        table = QTableWidget(len(goals), 4, self)
+        table.setHorizontalHeaderLabels(["Goal", "Progress", "Score 0–10", "Comment"])
+        table.verticalHeader().setVisible(False)
+        table.setTabKeyNavigation(True)
+        table.setAccessibleName("Progress on each goal")
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(1, 140)
+        header.resizeSection(2, 90)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        for row, goal in enumerate(goals):
+            item = QTableWidgetItem(f"{goal.position + 1}. {goal.sf_label}: {goal.description}")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            item.setData(Qt.ItemDataRole.UserRole, goal.id)
+            item.setToolTip(goal.description)
+            table.setItem(row, 0, item)
+            rating = QComboBox(table)
+            for code, label in RATINGS:
+                rating.addItem(label, code)
+            table.setCellWidget(row, 1, rating)
+            table.setItem(row, 2, QTableWidgetItem(""))
+            table.setItem(row, 3, QTableWidgetItem(""))
+        table.setMinimumHeight(60 + 34 * max(1, len(goals)))
+        if not goals:
+            table.setToolTip("There is no agreed plan, so there are no goals to rate.")
+        return table
+
+    # ---- Reading the form
+
+    def _update_next_review(self) -> None:
+        if self._schedule:
+            return
+        held, error = read_date(self.held_on.text(), "held_on", "Held on")
+        plan = self._plan
+        if error is not None or held is None:
+            self.next_review.setText("Type the date the meeting was held.")
+            return
+        if plan is None or plan.status != "ACTIVE" or self.kind.currentData() == "CLOSURE_TAF":
+            self.next_review.setText("None: there is no running plan to review." if plan is None or
+                                     plan.status != "ACTIVE" else "None after a closing meeting.")
+            return
+        due = next_review_due(self.decision.currentData(), held, plan.review_interval_days)
+        self.next_review.setText(f"Due on {format_uk_date(due)} ({plan.review_interval_days // 7} weeks on)"
+                                 if due else "None: this decision ends the regular reviews.")
+
+    def _attendee_inputs(self) -> tuple[AttendeeInput, ...]:
+        out = []
+        for row in range(self.attendees.rowCount()):
+            def cell(column: int, r: int = row) -> str:
+                item = self.attendees.item(r, column)
+                return item.text() if item is not None else ""
+
+            present = self.attendees.item(row, PRESENT)
+            attended = present is not None and present.checkState() == Qt.CheckState.Checked
+            name = cell(NAME)
+            person = next((m.person_id for m in self._episode.members if m.full_name == name.strip()), None)
+            worker = self._episode.lead_worker_id if name.strip() == (self._episode.lead_worker or "") else None
+            out.append(AttendeeInput(name, cell(AGENCY), cell(ROLE), person, worker, attended))
+        return tuple(out)
+
+    def _progress_inputs(self) -> tuple[tuple[ProgressInput, ...], list[str]]:
+        out: list[ProgressInput] = []
+        problems: list[str] = []
+        for row in range(self.progress.rowCount()):
+            goal_item = self.progress.item(row, 0)
+            rating = self.progress.cellWidget(row, 1)
+            score_item = self.progress.item(row, 2)
+            comment_item = self.progress.item(row, 3)
+            assert goal_item is not None and isinstance(rating, QComboBox)
+            code = rating.currentData() or ""
+            score_text = score_item.text().strip() if score_item is not None else ""
+            score: int | None = None
+            if score_text:
+                try:
+                    score = int(score_text)
+                except ValueError:
+                    problems.append(f"Goal {row + 1}: the score “{score_text}” must be a whole number from 0 to 10.")
+            if not code and score is None and not (comment_item and comment_item.text().strip()):
+                continue
+            out.append(ProgressInput(int(goal_item.data(Qt.ItemDataRole.UserRole)), code, score,
+                                     comment_item.text() if comment_item is not None else ""))
+        return tuple(out), problems
+
+    def call(self) -> Callable[[], Any] | None:  # noqa: D102
+        backend, e = self._backend, self._episode
+        kind = str(self.kind.currentData())
+        if self._schedule:
+            when = self.when.dateTime().toPython()
+            assert isinstance(when, dt.datetime)
+            data_s = ScheduleInput(e.id, kind, when.astimezone(dt.UTC), self.location.text(), self._attendee_inputs())
+            return lambda: meetings.schedule_meeting(backend.uow(), data_s)
+        held, error = read_date(self.held_on.text(), "held_on", "Held on")
+        progress, problems = self._progress_inputs()
+        if error is not None or problems:
+            self.errors.show(error.errors if error else ())
+            if problems:
+                self.progress_errors.show_message("\n".join(problems))
+            return None
+        assert held is not None
+        scheduled = self._scheduled
+        data = HeldInput(
+            e.id, kind, held, self._attendee_inputs(), progress, self.decision.currentData(),
+            self.notes.toPlainText(), self.location.text(),
+            meeting_id=scheduled.row.id if scheduled else None,
+            expected_version=scheduled.row.version if scheduled else None,
+        )
+        return lambda: meetings.record_meeting(backend.uow(), data)

@@ -1,0 +1,384 @@
+"""The plan editor: needs mapped to the ten headline outcomes, the goals-and-actions grid, the family
+network's contribution, services, notes for professionals and the review interval.
+
+A draft is edited in place (Ctrl+S saves it whole). An agreed version is frozen: the grid is read
+only, "Start a new version" makes a draft copy to edit, and the actions' progress can still be
+recorded. "Agree with the family…" records the agreement; "Preview and print…" opens the preview.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton, QScrollArea,
+    QSpinBox, QTableView, QVBoxLayout, QWidget,
+)
+
+from hubapp.domain.errors import DomainError, ValidationError
+from hubapp.domain.plan_dto import ActionStatusInput, EpisodeDetail, Owner, PlanDetail, PlanInput
+from hubapp.services import plans
+from hubapp.services.session import Backend
+from ui import formatting as fmt
+from ui import tasks
+from ui.pages.episode.dialogs import AgreeDialog
+from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
+from ui.pages.episode.needs_panel import NeedsPanel
+from ui.pages.episode.plan_delegate import PlanDelegate
+from ui.pages.episode.plan_model import WHAT, PlanEditModel
+from ui.widgets.table import ColumnFitter, set_column_widths
+
+PLAN_STATUS = {"DRAFT": "Draft – not agreed yet", "AGREED": "Agreed, waiting to start", "ACTIVE": "Agreed and running",
+               "SUPERSEDED": "Replaced by a newer version", "ENDED": "Ended"}
+
+
+def _button(text: str, parent: QWidget, tip: str = "") -> QPushButton:
+    button = QPushButton(text, parent)
+    if tip:
+        button.setToolTip(tip)
+    return button
+
+
+class PlanTab(QWidget):
+    """The plan of one episode.
+
+    Signals:
+        sig_changed(object): a save went through; the ``Changes`` it made.
+        sig_print_requested(int): preview and print this plan version.
+        sig_message(str): a short message for the status bar.
+
+    Args:
+        backend: the open database.
+        parent: the parent widget.
+    """
+
+    # ---- Signals
+    sig_changed = Signal(object)
+    sig_print_requested = Signal(int)
+    sig_message = Signal(str)
+
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._latest = tasks.LatestOnly()
+        self.episode: EpisodeDetail | None = None
+        self.plan: PlanDetail | None = None
+        self.owners: tuple[Owner, ...] = ()
+        self._dirty = False
+
+        self.title = QLabel("No plan yet", self)
+        self.title.setProperty("role", "heading")
+        self.start_button = _button("Start the plan", self, "Write the first version, one goal per open need")
+        self.save_button = _button("&Save draft", self, "Save the whole draft (Ctrl+S)")
+        self.save_button.setProperty("role", "primary")
+        self.agree_button = _button("A&gree with the family…", self, "Record that the family agreed this version")
+        self.new_version_button = _button("Start a &new version", self,
+                                          "The agreed version stays as it is; a draft copy opens for changes")
+        self.print_button = _button("Preview and &print…", self, "Professional and family copies (Ctrl+P)")
+
+        self.needs = NeedsPanel(backend, self)
+        self.needs.sig_changed.connect(self.sig_changed)
+
+        self.model = PlanEditModel(self)
+        self.model.sig_edited.connect(self._on_model_edited)
+        self.grid = QTableView(self)
+        self.grid.setObjectName("PlanGrid")
+        self.grid.setModel(self.model)
+        self.grid.setItemDelegate(PlanDelegate(self.model, self.grid))
+        self.grid.setAccessibleName("Goals and actions")
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed
+                                  | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.grid.setTabKeyNavigation(True)
+        self.grid.setWordWrap(True)
+        self.grid.verticalHeader().setVisible(False)
+        self.grid.horizontalHeader().setStretchLastSection(False)
+        set_column_widths(self.grid, {0: 27, 2: 24, 3: 11, 4: 14})
+        self._grid_fitter = ColumnFitter(self.grid, {WHAT: (1.0, 30)})
+        self.model.modelReset.connect(self.grid.resizeRowsToContents)
+        self.model.dataChanged.connect(lambda *_: self.grid.resizeRowsToContents())
+        self.add_goal_button = _button("Add &goal", self, "A new goal (Ctrl+Insert in the grid)")
+        self.add_action_button = _button("Add &action", self,
+                                         "A new action under the current goal (Insert in the grid)")
+        self.remove_button = _button("Remove", self, "Remove the goal or action (Ctrl+Delete in the grid)")
+        self.progress_button = _button("Record progress", self, "Mark the current action started, done…")
+        menu = QMenu(self.progress_button)
+        for code in ("IN_PROGRESS", "DONE", "NOT_DONE", "CANCELLED"):
+            menu.addAction(fmt.status_words(code), lambda c=code: self._set_status(c))
+        self.progress_button.setMenu(menu)
+        self.grid_errors = ErrorLabel(self)
+
+        self.network = QPlainTextEdit(self)
+        self.services = QPlainTextEdit(self)
+        self.notes = QPlainTextEdit(self)
+        for box, name in ((self.network, "Family network's contribution"), (self.services, "Services provided"),
+                          (self.notes, "Notes for professionals")):
+            box.setTabChangesFocus(True)
+            box.setFixedHeight(64)
+            box.setAccessibleName(name)
+            box.textChanged.connect(self._on_model_edited)
+        self.interval = QSpinBox(self)
+        self.interval.setRange(1, 26)
+        self.interval.setSuffix(" weeks")
+        self.interval.setAccessibleName("Review every")
+        self.interval.valueChanged.connect(self._on_model_edited)
+        self.summary = ErrorLabel(self)
+        self.errors = FieldErrors(self.summary)
+        self.errors.add_prefix("goals", self.grid_errors)
+        self._build()
+        self._connect()
+        self._show(None)
+
+    # ---- Public
+
+    def show_episode(self, episode: EpisodeDetail, owners: tuple[Owner, ...]) -> None:
+        """Show the episode's draft if it has one, else the version in force."""
+        self.episode, self.owners = episode, owners
+        self.needs.show_episode(episode)
+        plan_id = episode.draft_plan_id or episode.current_plan_id
+        if plan_id is None:
+            self._show(None)
+            return
+        if self._dirty and self.plan is not None and self.plan.id == plan_id:
+            return  # keep what is being typed; the person saves or reloads it
+        backend = self._backend
+        self._latest.start(self, lambda: plans.get_plan(backend.uow(), plan_id), self._on_plan_fetched)
+
+    def is_dirty(self) -> bool:
+        """Whether there are unsaved edits."""
+        return self._dirty
+
+    def save(self) -> None:
+        """Save the draft (every field at once)."""
+        plan = self.plan
+        if plan is None or not plan.editable:
+            return
+        goals, problems = self.model.to_input()
+        if problems:
+            self._show_errors(problems)
+            return
+        data = PlanInput(plan.id, plan.version, goals, self.network.toPlainText(), self.services.toPlainText(),
+                         self.notes.toPlainText(), self.interval.value() * 7)
+        backend = self._backend
+        self.save_button.setEnabled(False)
+        tasks.run_write(self, lambda: plans.save_plan(backend.uow(), data), self._on_saved, self._on_failed)
+
+    # ---- Building
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        for b in (self.start_button, self.save_button, self.agree_button, self.new_version_button, self.print_button):
+            top.addWidget(b)
+        grid_head = QHBoxLayout()
+        heading = QLabel("Goals and SMART actions", self)
+        heading.setProperty("role", "heading")
+        heading.setBuddy(self.grid)
+        grid_head.addWidget(heading)
+        self.hint = QLabel("Type to edit a cell · Tab moves on · Insert adds an action · Ctrl+S saves", self)
+        self.hint.setProperty("role", "muted")
+        grid_head.addWidget(self.hint)
+        grid_head.addStretch(1)
+        for b in (self.add_goal_button, self.add_action_button, self.remove_button, self.progress_button):
+            grid_head.addWidget(b)
+        fields = QGridLayout()
+        fields.setHorizontalSpacing(12)
+        for column, (label, box) in enumerate((("Family network's contribution", self.network),
+                                               ("Services provided", self.services),
+                                               ("Notes for professionals (not on the family copy)", self.notes))):
+            caption = QLabel(label, self)
+            caption.setProperty("role", "muted")
+            caption.setBuddy(box)
+            fields.addWidget(caption, 0, column)
+            fields.addWidget(box, 1, column)
+        interval_row = QHBoxLayout()
+        caption = QLabel("Review the plan every", self)
+        caption.setBuddy(self.interval)
+        interval_row.addWidget(caption)
+        interval_row.addWidget(self.interval)
+        interval_row.addStretch(1)
+
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(12, 10, 12, 10)
+        column.addLayout(top)
+        column.addWidget(self.summary)
+        column.addWidget(self.needs)
+        column.addSpacing(6)
+        column.addLayout(grid_head)
+        column.addWidget(self.grid, 1)
+        column.addWidget(self.grid_errors)
+        column.addLayout(fields)
+        column.addLayout(interval_row)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.grid.setMinimumHeight(260)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def _connect(self) -> None:
+        self.start_button.clicked.connect(self._start)
+        self.save_button.clicked.connect(self.save)
+        self.agree_button.clicked.connect(self._agree)
+        self.new_version_button.clicked.connect(self._new_version)
+        self.print_button.clicked.connect(lambda: self.plan and self.sig_print_requested.emit(self.plan.id))
+        self.add_goal_button.clicked.connect(self._add_goal)
+        self.add_action_button.clicked.connect(self._add_action)
+        self.remove_button.clicked.connect(self._remove)
+        for keys, slot in (("Ctrl+S", self.save), (QKeySequence.StandardKey.Print, self._print)):
+            QShortcut(QKeySequence(keys), self, activated=slot,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.grid.installEventFilter(self)
+
+    # ---- Showing
+
+    def _on_plan_fetched(self, plan: PlanDetail) -> None:
+        shown = self.plan
+        if shown is not None and shown.id == plan.id and (shown.version == plan.version or self._dirty):
+            return  # nothing new, or typing under way: never pull the grid from under the person
+        self._show(plan)
+
+    def _show(self, plan: PlanDetail | None) -> None:
+        self.plan = plan
+        self._dirty = False
+        self.errors.clear()
+        self.model.set_errors(())
+        self.model.load(plan, self.owners)
+        editable = plan is not None and plan.editable
+        for box, text in ((self.network, plan.network_contribution if plan else ""),
+                          (self.services, plan.services_provided if plan else ""),
+                          (self.notes, plan.staff_notes if plan else "")):
+            box.blockSignals(True)
+            box.setPlainText(text)
+            box.setReadOnly(not editable)
+            box.blockSignals(False)
+        self.interval.blockSignals(True)
+        self.interval.setValue(max(1, (plan.review_interval_days if plan else 42) // 7))
+        self.interval.setEnabled(editable)
+        self.interval.blockSignals(False)
+        e = self.episode
+        can_plan = e is not None and e.status in plans.PLANNING_STATES
+        self.start_button.setVisible(plan is None and can_plan and not (e and e.plans))
+        self.save_button.setVisible(editable)
+        self.agree_button.setVisible(editable)
+        self.new_version_button.setVisible(plan is not None and not editable and can_plan
+                                           and plan.status in ("AGREED", "ACTIVE"))
+        self.print_button.setEnabled(plan is not None)
+        for b in (self.add_goal_button, self.add_action_button, self.remove_button):
+            b.setVisible(editable)
+        self.hint.setVisible(editable)
+        self.progress_button.setVisible(plan is not None and plan.status in ("AGREED", "ACTIVE"))
+        if plan is None:
+            self.title.setText("No plan yet" + ("" if can_plan else
+                                                " – the plan is written once the assessment starts"))
+        else:
+            agreed = f" · agreed {fmt.uk_date(plan.agreed_on)} by {plan.agreed_by}" if plan.agreed else ""
+            self.title.setText(f"Version {plan.version_no} · {PLAN_STATUS.get(plan.status, plan.status)}{agreed}")
+
+    def _show_errors(self, errors: tuple | list) -> None:  # type: ignore[type-arg]
+        errors = tuple(errors)
+        self.model.set_errors(errors)
+        self.errors.show(errors)
+
+    # ---- Slots
+
+    def _on_model_edited(self) -> None:
+        if self.plan is not None and self.plan.editable:
+            self._dirty = True
+
+    def _on_saved(self, plan: PlanDetail) -> None:
+        self.save_button.setEnabled(True)
+        self._show(plan)
+        self.sig_message.emit(f"Version {plan.version_no} saved.")
+        self.sig_changed.emit(plan.changes)
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self._show_errors(exc.errors)
+        else:
+            self.errors.clear()
+            self.summary.show_message(str(exc) if isinstance(exc, DomainError) else "The plan could not be saved.")
+
+    def _start(self) -> None:
+        e = self.episode
+        if e is None:
+            return
+        backend = self._backend
+        tasks.run_write(self, lambda: plans.start_plan(backend.uow(), e.id), self._on_started, self._on_failed)
+
+    def _on_started(self, plan: PlanDetail) -> None:
+        self._show(plan)
+        self.sig_changed.emit(plan.changes)
+
+    def _new_version(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        backend = self._backend
+        tasks.run_write(self, lambda: plans.new_version(backend.uow(), plan.id), self._on_started, self._on_failed)
+
+    def _agree(self) -> None:
+        plan, e = self.plan, self.episode
+        if plan is None or e is None:
+            return
+        if self._dirty:
+            self.summary.show_message("Save the draft first, so the family agrees what you see.")
+            return
+        adults = tuple(m for m in e.members if m.has_parental_responsibility) or e.members
+        dialog = AgreeDialog(self._backend, plan, adults, self)
+        if dialog.exec() and dialog.result_value is not None:
+            self._on_started(dialog.result_value)
+            self.sig_message.emit(f"Version {plan.version_no} agreed with the family.")
+
+    def _add_goal(self) -> None:
+        if self.model.editable:
+            index = self.model.add_goal()
+            self.grid.setCurrentIndex(index)
+            self.grid.setFocus()
+
+    def _add_action(self) -> None:
+        if self.model.editable:
+            index = self.model.add_action(self.grid.currentIndex().row())
+            self.grid.setCurrentIndex(index)
+            self.grid.setFocus()
+            self.grid.edit(index)
+
+    def _remove(self) -> None:
+        row = self.grid.currentIndex().row()
+        if self.model.editable and row >= 0:
+            self.model.remove_row(row)
+            self.grid.setCurrentIndex(self.model.index(min(row, self.model.rowCount() - 1), WHAT))
+
+    # ---- Qt overrides
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102 - Qt override
+        if watched is self.grid and event.type() == QEvent.Type.KeyPress and self.model.editable:
+            assert isinstance(event, QKeyEvent)
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if event.key() == Qt.Key.Key_Insert:
+                self._add_goal() if ctrl else self._add_action()
+                return True
+            if event.key() == Qt.Key.Key_Delete and ctrl:
+                self._remove()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _print(self) -> None:
+        if self.plan is not None:
+            self.sig_print_requested.emit(self.plan.id)
+
+    def _set_status(self, status: str) -> None:
+        action_id = self.model.action_id_at(self.grid.currentIndex().row())
+        if action_id is None:
+            self.summary.show_message("Choose an action in the grid first.")
+            return
+        backend = self._backend
+        data = ActionStatusInput(action_id, status)
+        tasks.run_write(self, lambda: plans.set_action_status(backend.uow(), data), self._on_saved, self._on_failed)
