@@ -1,0 +1,146 @@
+"""Reading transfers into rows for the queue, the step-up list and the transfer detail: names, age
+in working days in the current state, red/amber/green, age band and revolving-door flags, for many
+transfers in a handful of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hubapp.data.models import Episode, Family, FamilyMembership, Hub, Person, TransferEvent, TransferRequest, Worker
+from hubapp.data.uow import UnitOfWork
+from hubapp.domain import codes, transfer_rules as rules
+from hubapp.domain.states import TransferDirection
+from hubapp.domain.transfer_dto import RevolvingFlag, TransferEventRow, TransferRow
+from hubapp.domain.workdays import WorkingCalendar
+
+from . import revolving
+from .reference import Timescales, load_calendar, load_timescales
+from .revolving import CHILD_RELATIONS
+
+
+def today() -> dt.date:
+    """Today's date (a function, so tests can patch it)."""
+    return dt.date.today()
+
+
+class RowReader:
+    """Turns ``TransferRequest`` rows into ``TransferRow`` DTOs inside an open unit of work."""
+
+    def __init__(self, uow: UnitOfWork, on: dt.date | None = None) -> None:
+        self.s: Session = uow.session
+        self.calendar: WorkingCalendar = load_calendar(uow)
+        self.timescales: Timescales = load_timescales(uow)
+        self.on = on or today()
+
+    def rows(self, transfers: Sequence[TransferRequest], with_flags: bool = True) -> list[TransferRow]:
+        """The rows of ``transfers``, in the same order."""
+        if not transfers:
+            return []
+        s = self.s
+        family_ids = {t.family_id for t in transfers}
+        families = dict(s.execute(select(Family.id, Family.name).where(Family.id.in_(family_ids))).all())
+        hubs = dict(s.execute(select(Hub.id, Hub.name).where(Hub.id.in_({t.hub_id for t in transfers}))).all())
+        worker_ids = {w for t in transfers for w in (t.requested_by_id, t.receiving_worker_id, t.decided_by_id) if w}
+        workers = worker_names(s, worker_ids)
+        episode_ids = {t.episode_id for t in transfers if t.episode_id}
+        episodes = dict(s.execute(select(Episode.id, Episode.status).where(Episode.id.in_(episode_ids))).all()) \
+            if episode_ids else {}
+        children = children_names(s, family_ids)
+        asked = info_requested(s, [t.id for t in transfers])
+        flags: dict[int, tuple[RevolvingFlag, ...]] = {}
+        if with_flags:
+            downs = [(t.id, t.family_id, t.requested_at) for t in transfers
+                     if t.direction == TransferDirection.STEP_DOWN]
+            flags.update(revolving.flags_for_step_downs(s, downs, self.on))
+            ups = [t for t in transfers if t.direction == TransferDirection.STEP_UP]
+            if ups:
+                by_family = revolving.flags_for_families(s, {t.family_id for t in ups}, self.on)
+                flags.update({t.id: by_family.get(t.family_id, ()) for t in ups})
+        return [self._row(t, families, hubs, workers, episodes, children, asked, flags) for t in transfers]
+
+    def _row(self, t: TransferRequest, families: dict[int, str], hubs: dict[int, str], workers: dict[int, str],
+             episodes: dict[int, str], children: dict[int, str], asked: set[int],
+             flags: dict[int, tuple[RevolvingFlag, ...]]) -> TransferRow:
+        age = max(0, self.calendar.working_days_between(t.state_changed_at.date(), self.on))
+        limit = rules.timescale_wd(t.direction, t.status, self.timescales)
+        outcome = t.decision_outcome
+        if outcome and t.direction == TransferDirection.STEP_UP:
+            outcome_label = codes.label_of(codes.TRANSFER_OUTCOME, outcome, outcome)
+        else:
+            outcome_label = rules.state_label(outcome) if outcome else ""
+        return TransferRow(
+            id=t.id, version=t.version, direction=t.direction, family_id=t.family_id,
+            family_name=families.get(t.family_id, ""), children=children.get(t.family_id, ""), hub_id=t.hub_id,
+            hub_name=hubs.get(t.hub_id, ""), status=t.status, status_label=rules.state_label(t.status),
+            state_changed_at=t.state_changed_at, age_wd=age, timescale_wd=limit, rag=rules.rag(age, limit),
+            band=rules.age_band(age), requested_at=t.requested_at,
+            requested_by=t.requested_by_name or workers.get(t.requested_by_id or 0, ""), reason=t.reason,
+            csc_reference=t.csc_reference, receiving_worker=workers.get(t.receiving_worker_id or 0),
+            episode_id=t.episode_id, episode_status=episodes.get(t.episode_id or 0), outcome=outcome,
+            outcome_label=outcome_label, decided_at=t.decided_at,
+            decided_by=t.decided_by_name or workers.get(t.decided_by_id or 0), info_requested=t.id in asked,
+            flags=flags.get(t.id, ()), allowed_actions=rules.allowed_actions(t.direction, t.status),
+        )
+
+
+def worker_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of workers by id."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(s.execute(select(Worker.id, Worker.display_name).where(Worker.id.in_(wanted))).all())
+
+
+def children_names(s: Session, family_ids: Iterable[int]) -> dict[int, str]:
+    """The current children of each family, youngest last, as one line."""
+    names: dict[int, list[str]] = defaultdict(list)
+    ids = list(set(family_ids))
+    for i in range(0, len(ids), 500):
+        for family_id, given, family_name in s.execute(
+            select(FamilyMembership.family_id, Person.given_name, Person.family_name)
+            .join(Person, Person.id == FamilyMembership.person_id)
+            .where(FamilyMembership.family_id.in_(ids[i:i + 500]), FamilyMembership.end_date.is_(None),
+                   FamilyMembership.relation.in_(CHILD_RELATIONS))
+            .order_by(Person.date_of_birth)
+        ):
+            names[family_id].append(f"{given} {family_name}")
+    return {k: ", ".join(v) for k, v in names.items()}
+
+
+def info_requested(s: Session, transfer_ids: list[int]) -> set[int]:
+    """Transfers whose latest information step is a request not yet answered."""
+    latest: dict[int, str] = {}
+    for i in range(0, len(transfer_ids), 500):
+        for transfer_id, action in s.execute(
+            select(TransferEvent.transfer_id, TransferEvent.action)
+            .where(TransferEvent.transfer_id.in_(transfer_ids[i:i + 500]),
+                   TransferEvent.action.in_((rules.REQUEST_INFO, rules.INFO_RECEIVED)))
+            .order_by(TransferEvent.at, TransferEvent.id)
+        ):
+            latest[transfer_id] = action
+    return {t for t, action in latest.items() if action == rules.REQUEST_INFO}
+
+
+def events(s: Session, transfer_id: int) -> tuple[TransferEventRow, ...]:
+    """A transfer's history, oldest first."""
+    rows = s.execute(
+        select(TransferEvent, Worker.display_name).outerjoin(Worker, Worker.id == TransferEvent.by_id)
+        .where(TransferEvent.transfer_id == transfer_id).order_by(TransferEvent.at, TransferEvent.id)
+    ).all()
+    return tuple(
+        TransferEventRow(at=e.at, action=e.action, action_label=rules.action_label(e.action),
+                         from_status=e.from_status, to_status=e.to_status, by=by, note=e.note)
+        for e, by in rows
+    )
+
+
+def last_event(s: Session, transfer_id: int) -> TransferEventRow | None:
+    """The most recent step of a transfer."""
+    found = events(s, transfer_id)
+    return found[-1] if found else None

@@ -1,0 +1,163 @@
+"""The coordinator's step-down queue, the hubs' step-up tracking list, their counts, and bulk
+allocation (DOMAIN §3, §8.6, §9 KPI 8).
+
+The queue holds every step-down that is not complete, closed or failed, each with its age in working
+days in its current state, red/amber/green against that state's timescale, its age band and the
+family's revolving-door flags. It is bounded by the work in hand (not the city's history), so the
+state, hub and text filters run in SQL and the derived ones (RAG, band, flags) on the rows.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, func, or_, select, update
+
+from hubapp.data.models import Family, TransferRequest
+from hubapp.data.uow import UnitOfWork
+from hubapp.domain import transfer_rules as rules
+from hubapp.domain.dto import Changes
+from hubapp.domain.errors import IllegalTransition, ValidationError
+from hubapp.domain.states import (
+    STEP_DOWN_QUEUE_STATES, STEP_UP_AWAITING_DECISION_STATES, STEP_UP_OPEN_STATES, StepDownAction, StepDownState,
+    StepUpState, TransferDirection,
+)
+from hubapp.domain.transfer_dto import (
+    BulkAllocateInput, BulkAllocateResult, QueueCounts, QueueFilter, QueueResult, StepUpFilter, TransferActionInput,
+    TransferRow,
+)
+
+from . import _transfer_read as read
+from . import _transfer_steps as steps
+from . import transfers
+
+UP, DOWN = TransferDirection.STEP_UP, TransferDirection.STEP_DOWN
+_QUEUE = tuple(STEP_DOWN_QUEUE_STATES)
+
+
+def step_down_queue(uow: UnitOfWork, f: QueueFilter) -> QueueResult:
+    """The step-down queue, oldest in its state first, with counts by RAG before the RAG filter."""
+    with uow:
+        s = uow.session
+        stmt = select(TransferRequest).join(Family, Family.id == TransferRequest.family_id).where(
+            TransferRequest.direction == DOWN,
+            TransferRequest.status.in_(tuple(st for st in _QUEUE if not f.states or st in f.states)),
+        )
+        if f.hub_ids:
+            stmt = stmt.where(TransferRequest.hub_id.in_(f.hub_ids))
+        if f.text.strip():
+            needle = f.text.strip()
+            stmt = stmt.where(or_(Family.name.icontains(needle, autoescape=True),
+                                  TransferRequest.csc_reference.icontains(needle, autoescape=True)))
+        found = s.scalars(stmt.order_by(TransferRequest.state_changed_at, TransferRequest.id)).all()
+        rows = read.RowReader(uow).rows(found)
+        counts = {colour: sum(1 for r in rows if r.rag == colour) for colour in ("red", "amber", "green")}
+        kept = [r for r in rows if (not f.rags or r.rag in f.rags) and (not f.bands or r.band in f.bands)
+                and (not f.flagged_only or r.flags)]
+        kept.sort(key=lambda r: (-r.age_wd, r.state_changed_at, r.id))
+        return QueueResult(tuple(kept), len(rows), counts["red"], counts["amber"], counts["green"])
+
+
+def step_ups(uow: UnitOfWork, f: StepUpFilter) -> tuple[TransferRow, ...]:
+    """The step-up requests the hubs sent: open ones first, oldest in their state first."""
+    with uow:
+        s = uow.session
+        stmt = select(TransferRequest).join(Family, Family.id == TransferRequest.family_id).where(
+            TransferRequest.direction == UP)
+        if f.open_only:
+            stmt = stmt.where(TransferRequest.status.in_(tuple(STEP_UP_OPEN_STATES)))
+        if f.hub_ids:
+            stmt = stmt.where(TransferRequest.hub_id.in_(f.hub_ids))
+        if f.text.strip():
+            stmt = stmt.where(Family.name.icontains(f.text.strip(), autoescape=True))
+        found = s.scalars(stmt.order_by(TransferRequest.requested_at.desc()).limit(1000)).all()
+        rows = read.RowReader(uow).rows(found)
+        rows.sort(key=lambda r: (r.status == StepUpState.CLOSED, -r.age_wd if r.rag else 0, -r.id))
+        return tuple(rows)
+
+
+def counts(uow: UnitOfWork, hub_ids: tuple[int, ...] = ()) -> QueueCounts:
+    """Counts for the navigation: the step-down queue (and how many are red), step-ups open and waiting."""
+    with uow:
+        s = uow.session
+
+        def count(direction: str, states: tuple[str, ...]) -> int:
+            stmt = select(func.count(TransferRequest.id)).where(
+                TransferRequest.direction == direction, TransferRequest.status.in_(states))
+            if hub_ids:
+                stmt = stmt.where(TransferRequest.hub_id.in_(hub_ids))
+            return s.scalar(stmt) or 0
+
+        queue = s.scalars(select(TransferRequest).where(
+            TransferRequest.direction == DOWN, TransferRequest.status.in_(_QUEUE),
+            *([TransferRequest.hub_id.in_(hub_ids)] if hub_ids else []))).all()
+        reader = read.RowReader(uow)
+        red = sum(1 for t in queue if rules.rag(
+            max(0, reader.calendar.working_days_between(t.state_changed_at.date(), reader.on)),
+            rules.timescale_wd(DOWN, t.status, reader.timescales)) == "red")
+        return QueueCounts(step_down_queue=len(queue), step_down_red=red,
+                           step_up_open=count(UP, tuple(STEP_UP_OPEN_STATES)),
+                           step_up_awaiting_decision=count(UP, tuple(STEP_UP_AWAITING_DECISION_STATES)))
+
+
+def bulk_allocate(uow: UnitOfWork, data: BulkAllocateInput) -> BulkAllocateResult:
+    """Allocate several accepted step-downs to one lead practitioner in one transaction.
+
+    On PostgreSQL the items are locked with ``FOR UPDATE SKIP LOCKED``: an item another coordinator
+    is changing at this moment is skipped (and reported), never waited for or taken twice. Each
+    locked item must still be at the version the coordinator saw and in ACCEPTED; the others are
+    reported with the reason. The worker is checked once, before anything is written.
+
+    Raises:
+        ValidationError: no items, or the worker is not an active worker of every item's hub.
+    """
+    if not data.items:
+        raise ValidationError.single("items", "required", "Choose the step-downs to allocate.")
+    with uow:
+        s = uow.session
+        ids = sorted({i for i, _ in data.items})
+        expected = dict(data.items)
+        table = cast(Table, TransferRequest.__table__)
+        if uow.dialect == "postgresql":
+            locked = s.scalars(select(TransferRequest).where(TransferRequest.id.in_(ids))
+                               .with_for_update(skip_locked=True)
+                               .execution_options(populate_existing=True)).all()
+        else:
+            s.execute(update(table).where(table.c.id.in_(ids)).values(version=table.c.version))
+            locked = s.scalars(select(TransferRequest).where(TransferRequest.id.in_(ids))
+                               .execution_options(populate_existing=True)).all()
+        by_id = {t.id: t for t in locked}
+        refused: list[tuple[int, str]] = []
+        ready = []
+        for transfer_id in ids:
+            t = by_id.get(transfer_id)
+            if t is None:
+                refused.append((transfer_id, "Someone else is changing it at this moment; it was left alone."))
+            elif t.version != expected[transfer_id]:
+                refused.append((transfer_id, str(transfers.conflict(s, t, StepDownAction.ALLOCATE, uow.actor_id))))
+            elif t.status != StepDownState.ACCEPTED:
+                refused.append((transfer_id, str(IllegalTransition(
+                    rules.ENTITY[t.direction], t.status, StepDownAction.ALLOCATE,
+                    rules.allowed_actions(t.direction, t.status)))))
+            else:
+                ready.append(t)
+        for t in ready:
+            checks = steps.check_step(s, t, TransferActionInput(t.id, t.version, StepDownAction.ALLOCATE,
+                                                                 worker_id=data.worker_id),
+                                      StepDownAction.ALLOCATE, read.today())
+            checks.raise_if_any()
+        at = transfers.now()
+        for t in ready:
+            before = t.status
+            t.status = rules.machine(DOWN).apply(before, StepDownAction.ALLOCATE)
+            t.state_changed_at = at
+            steps.allocate_worker(s, t, data.worker_id, at)
+            transfers.record_event(s, t.id, StepDownAction.ALLOCATE, before, t.status, at, uow.actor_id, None)
+        uow.flush()
+        changes = Changes(transfers=True, episodes=True, families=True) if ready else Changes()
+        result = BulkAllocateResult(tuple(t.id for t in ready), tuple(refused), changes)
+        uow.commit()
+        return result
+
+
+__all__ = ["bulk_allocate", "counts", "step_down_queue", "step_ups"]
