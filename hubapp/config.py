@@ -9,6 +9,14 @@ Environment variables, for tests and administrators:
     HUBAPP_DATABASE_URL: use this database URL and ignore profiles.
     HUBAPP_DATA_DIR: keep data (the SQLite file, drafts, logs) here instead.
     HUBAPP_CONFIG_DIR: read profiles from here instead.
+    HUBAPP_SITE_CONFIG_DIR: read the machine-wide profiles (the ones IT drops in) from here.
+
+The machine-wide ``profiles.json`` (``C:\\ProgramData\\hubapp\\hubapp`` on Windows, ``/etc/xdg/hubapp``
+on Linux) is read after the user's: a profile of the same name in the user's file wins. A file's
+``"default"`` names the profile the program opens when no URL is given (the user's default wins)::
+
+    {"default": "County hubs", "profiles": [{"name": "County hubs", "kind": "postgresql",
+     "host": "db.example.gov.uk", "port": 5432, "database": "hubapp"}]}
 """
 
 from __future__ import annotations
@@ -94,24 +102,81 @@ def profiles_file() -> Path:
     return config_dir() / "profiles.json"
 
 
-def load_profiles() -> list[Profile]:
-    """The saved profiles, with the embedded one first. A broken file raises ``ValueError``."""
-    path = profiles_file()
-    profiles = [EMBEDDED]
+class ProfileError(ValueError):
+    """A profile file cannot be read, or the profile asked for is in none of them."""
+
+
+def site_config_dir() -> Path:
+    """The machine-wide config directory, where IT may drop a default ``profiles.json`` (not created)."""
+    override = os.environ.get("HUBAPP_SITE_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def site_profiles_file() -> Path:
+    """The machine-wide profile file (read after the user's)."""
+    return site_config_dir() / "profiles.json"
+
+
+def _read_profile_file(path: Path) -> tuple[list[Profile], str | None]:
+    """The profiles in one file and the name of its default; a missing file holds none.
+
+    Raises:
+        ProfileError: the file cannot be read, is not a profile file, or holds a password.
+    """
     if not path.exists():
-        return profiles
+        return [], None
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         items = raw.get("profiles", []) if isinstance(raw, dict) else raw
-        profiles.extend(Profile(**item) for item in items)
-    except (OSError, ValueError, TypeError) as exc:
-        raise ValueError(f"The profile file {path} cannot be read: {exc}") from exc
+        default = raw.get("default") if isinstance(raw, dict) else None
+        if any("password" in item for item in items):
+            raise ValueError("a profile file must never hold a password; remove it")
+        profiles = [Profile(**item) for item in items]
+        if any(p.kind not in ("sqlite", "postgresql") for p in profiles):
+            raise ValueError('"kind" must be "sqlite" or "postgresql"')
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ProfileError(f"The profile file {path} cannot be read: {exc}") from exc
+    return profiles, str(default) if default else None
+
+
+def load_profiles() -> list[Profile]:
+    """The profiles: the embedded one, the user's, then the machine-wide ones not named alike.
+
+    Raises:
+        ProfileError: (a ``ValueError``) a profile file cannot be read.
+    """
+    profiles = [EMBEDDED]
+    for path in (profiles_file(), site_profiles_file()):
+        names = {p.name for p in profiles}
+        profiles.extend(p for p in _read_profile_file(path)[0] if p.name not in names)
     return profiles
 
 
+def startup_profile(name: str | None = None) -> Profile:
+    """The profile to open: ``name``, else the user's default, else the machine's, else embedded.
+
+    Raises:
+        ProfileError: a profile file cannot be read, or no profile has the name asked for.
+    """
+    profiles = load_profiles()
+    files = (profiles_file(), site_profiles_file())
+    wanted = name or next((d for d in (_read_profile_file(f)[1] for f in files) if d), None)
+    if not wanted:
+        return EMBEDDED
+    for profile in profiles:
+        if profile.name == wanted:
+            return profile
+    looked = " and ".join(f"{f}{'' if f.exists() else ' (missing)'}" for f in files)
+    raise ProfileError(f"There is no connection profile called “{wanted}”. Looked in {looked}.")
+
+
 def save_profiles(profiles: list[Profile]) -> None:
-    """Save the profiles (the embedded one is implicit and not saved)."""
-    items = [asdict(p) for p in profiles if p != EMBEDDED]
+    """Save the user's profiles (the embedded one and unchanged machine-wide ones are not saved)."""
+    try:
+        site = set(_read_profile_file(site_profiles_file())[0])
+    except ProfileError:
+        site = set()
+    items = [asdict(p) for p in profiles if p != EMBEDDED and p not in site]
     profiles_file().write_text(json.dumps({"profiles": items}, indent=2), encoding="utf-8")
 
 

@@ -68,6 +68,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("HUBAPP_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("HUBAPP_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("HUBAPP_SITE_CONFIG_DIR", str(base / "site-config"))
     monkeypatch.delenv("HUBAPP_DATABASE_URL", raising=False)
 
 

@@ -15,21 +15,29 @@ from PySide6.QtWidgets import (
 )
 
 from hubapp.domain.dto import Actor, Changes, FamilyDetail
+from hubapp.domain.plan_dto import EpisodeDetail
 from hubapp.services import referrals
 from hubapp.services.session import Backend
 from ui import settings, tasks
 from ui.app_events import app_events
+from ui.front_door import FrontDoor
+from ui.pages.caseload_page import CaseloadPage
+from ui.pages.episode.episode_page import EpisodePage
 from ui.pages.family_page import FamilyPage
 from ui.pages.referrals_page import ReferralsPage
 from ui.pages.search_page import SearchPage
+from ui.pages.transfers.area import HINTS as TRANSFER_HINTS, TransferArea
 from ui.resources import icon
+from ui.security import SecurityActions
 from ui.widgets.nav_list import NavList
 
 BADGE_POLL_MS = 60_000
 SEARCH, REFERRALS, FAMILY = "search", "referrals", "family"
+CASELOAD, EPISODE = "caseload", "episode"
 SHORTCUT_HINTS = (
+    ("Ctrl+N", "New request"),
     ("Ctrl+K", "Search box"), ("Ctrl+1", "Search"), ("Ctrl+2", "Referrals"), ("Ctrl+3", "Family"),
-    ("Alt+←", "Back"), ("F5", "Refresh"),
+    ("Ctrl+4", "My families"), *TRANSFER_HINTS, ("Alt+←", "Back"), ("F5", "Refresh"),
 )
 #: Hints shown only once their area exists.
 FAMILY_HINT = "Ctrl+3"
@@ -66,9 +74,12 @@ class MainWindow(QMainWindow):
         self.search_page = SearchPage(backend, self)
         self.referrals_page = ReferralsPage(backend, actor.hub_ids, self)
         self.family_page = FamilyPage(backend, self)
+        self.caseload_page = CaseloadPage(backend, actor.hub_ids, self)
+        self.episode_page = EpisodePage(backend, self)
         self.stack = QStackedWidget(self)
         self._pages: dict[str, QWidget] = {
             SEARCH: self.search_page, REFERRALS: self.referrals_page, FAMILY: self.family_page,
+            CASELOAD: self.caseload_page, EPISODE: self.episode_page,
         }
         for page in self._pages.values():
             self.stack.addWidget(page)
@@ -78,6 +89,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._connect()
+        self.front_door = FrontDoor(self, backend, actor)
+        self.front_door.install(self)
+        self.transfer_area = TransferArea(self, backend, actor)  # step-downs, step-ups, live updates
+        self.security = SecurityActions(self, backend, actor)  # idle lock, change my password (issue 6)
 
         self._badge_timer = QTimer(self)
         self._badge_timer.setInterval(BADGE_POLL_MS)
@@ -104,6 +119,8 @@ class MainWindow(QMainWindow):
         """Show a page; ``remember`` puts the page being left on the back history."""
         if name == FAMILY and self.family_page.family_id is None:
             return
+        if name == EPISODE and self.episode_page.episode_id is None:
+            return
         current = self.current_page() if self.stack.count() else None
         if remember and current is not None and current != name:
             self._history.append(current)
@@ -122,6 +139,10 @@ class MainWindow(QMainWindow):
                 self.focus_search()
         elif name == REFERRALS:
             self.referrals_page.focus_table()
+        elif name == CASELOAD:
+            self.caseload_page.focus_table()
+        elif name == EPISODE:
+            self.episode_page.focus_first()
         else:
             self.family_page.focus_members()
 
@@ -140,6 +161,11 @@ class MainWindow(QMainWindow):
         self.family_page.show_family(family_id)
         self.show_page(FAMILY)
         self.family_page.focus_members()
+
+    def open_episode(self, episode_id: int) -> None:
+        """Show an early help episode on the episode page."""
+        self.episode_page.show_episode(episode_id)
+        self.show_page(EPISODE)
 
     def focus_search(self) -> None:
         """Put the keyboard focus in the global search box, its text selected."""
@@ -167,6 +193,11 @@ class MainWindow(QMainWindow):
             self.referrals_page.refresh()
         elif page is self.family_page:
             self.family_page.refresh()
+        elif page is self.caseload_page:
+            self.caseload_page.refresh()
+        elif page is self.episode_page:
+            self.episode_page.refresh()
+        self.transfer_area.refresh_if_shown(page)
         self.refresh_badge()
 
     # ---- Building
@@ -196,6 +227,7 @@ class MainWindow(QMainWindow):
         self.nav = NavList(self)
         self.nav.add_page(SEARCH, "Search", icon("search.svg"), "Ctrl+1")
         self.nav.add_page(REFERRALS, "Referrals", icon("referrals.svg"), "Ctrl+2")
+        self.nav.add_page(CASELOAD, "My families", icon("family.svg"), "Ctrl+4")
         self.nav.setAccessibleName("Areas")
         sidebar = QFrame(self)
         sidebar.setObjectName("Sidebar")
@@ -250,6 +282,7 @@ class MainWindow(QMainWindow):
         self._action("Search", ["Ctrl+1"], lambda: self.go_to(SEARCH))
         self._action("Referrals", ["Ctrl+2"], lambda: self.go_to(REFERRALS))
         self._action("Family", ["Ctrl+3"], lambda: self.go_to(FAMILY))
+        self._action("My families", ["Ctrl+4"], lambda: self.go_to(CASELOAD))
         self.back_action = self._action("Back", ["Alt+Left", QKeySequence.StandardKey.Back], self.go_back)
         self._action("Refresh", ["F5"], self.refresh_current)
         self._action("Quit", ["Ctrl+Q"], self.close)
@@ -264,6 +297,13 @@ class MainWindow(QMainWindow):
         self.referrals_page.sig_requests_loaded.connect(self._on_referrals_page_requests_loaded)
         self.family_page.sig_back_requested.connect(self.go_back)
         self.family_page.sig_family_loaded.connect(self._on_family_page_family_loaded)
+        self.family_page.sig_open_episode_requested.connect(self.open_episode)
+        self.caseload_page.sig_open_episode_requested.connect(self.open_episode)
+        self.caseload_page.sig_loaded.connect(lambda _rows, overdue: self.nav.set_badge(CASELOAD, overdue))
+        self.episode_page.sig_back_requested.connect(self.go_back)
+        self.episode_page.sig_open_family_requested.connect(self.open_family)
+        self.episode_page.sig_message.connect(self._on_page_message_requested)
+        self.episode_page.sig_episode_loaded.connect(self._on_episode_page_episode_loaded)
         app_events().sig_data_changed.connect(self._on_app_events_data_changed)
 
     def _mark_first_data_loaded(self) -> None:
@@ -308,12 +348,24 @@ class MainWindow(QMainWindow):
         if self.current_page() == FAMILY:
             self.nav.select_page(FAMILY)
 
+    @Slot(object)
+    def _on_episode_page_episode_loaded(self, detail: EpisodeDetail) -> None:
+        item = self.nav.item_for(EPISODE)
+        if item is None:
+            item = self.nav.add_page(EPISODE, "", icon("family.svg"))
+        item.setText(f"Episode: {detail.family_name}")
+        item.setToolTip(f"Early help episode of the {detail.family_name}")
+        if self.current_page() == EPISODE:
+            self.nav.select_page(EPISODE)
+
     @Slot(object, object)
     def _on_app_events_data_changed(self, changes: Changes, _source: object) -> None:
         if changes.requests:
             self.refresh_badge()
         self.referrals_page.maybe_refresh(changes)
         self.family_page.maybe_refresh(changes)
+        self.caseload_page.maybe_refresh(changes)
+        self.episode_page.maybe_refresh(changes, _source)
         if changes.families and self.current_page() == SEARCH:
             self.search_page.refresh()
 
@@ -365,5 +417,6 @@ class MainWindow(QMainWindow):
         self.referrals_page.save_state()
         self.family_page.save_state()
         self._badge_timer.stop()
+        self.transfer_area.stop()
         tasks.set_error_handler(None)
         super().closeEvent(event)

@@ -10,8 +10,11 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from ui.main_window import MainWindow
+from ui.dialogs import screenshot_views as front_door_views
+from ui.pages.episode import screenshot_views
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +31,10 @@ class Screenshotter(QObject):
     Args:
         window: the main window.
         path: where to write the PNG.
-        page: ``search``, ``referrals``, ``family`` (the first family in the referrals list) or
-            ``family:ID``.
+        page: ``search``, ``referrals``, ``family`` (the first family in the referrals list),
+            ``family:ID``, ``caseload``, ``episode[:ID[:VIEW]]`` (see ``ui.pages.episode.screenshot_views``),
+            ``step_downs``, ``step_ups``, or a front-door dialog: ``intake``, ``decide[:ID]``,
+            ``request[:ID]``, ``new-family`` (see ``ui.dialogs.screenshot_views``).
         search: text to search for first.
         parent: the owning object.
     """
@@ -45,6 +50,7 @@ class Screenshotter(QObject):
         self.page = page or ""
         self.search = search
         self._done = False
+        self._target: QWidget = window
         window.sig_first_data_loaded.connect(self._on_window_first_data_loaded)
         QTimer.singleShot(GIVE_UP_MS, self._on_give_up)
 
@@ -62,8 +68,48 @@ class Screenshotter(QObject):
                 return
             self.window.family_page.sig_family_loaded.connect(self._grab_soon)
             self.window.open_family(family_id)
+        elif self.page == "caseload":
+            self.window.caseload_page.sig_loaded.connect(self._grab_soon)
+            self.window.go_to("caseload")
+            self.window.caseload_page.refresh()
+        elif self.page.startswith("episode"):
+            self._open_episode()
+        elif self.page.partition(":")[0] in front_door_views.PAGES:
+            front_door_views.show(self.window, self.page, self._grab_widget)
+        elif self.page in ("step_downs", "step_ups"):
+            area = self.window.transfer_area
+            page = area.queue_page if self.page == "step_downs" else area.step_ups_page
+            (page.sig_queue_loaded if self.page == "step_downs" else page.sig_loaded).connect(self._grab_soon)
+            area.go_to(self.page)
+            page.refresh()
         else:
             self._grab_soon()
+
+    def _open_episode(self) -> None:
+        _, _, rest = self.page.partition(":")
+        given, _, view = rest.partition(":")
+        page = self.window.episode_page
+
+        def loaded(_detail: object) -> None:
+            page.sig_episode_loaded.disconnect(loaded)
+            screenshot_views.show_view(page, view, self._grab_widget)
+
+        def chosen(episode_id: int | None) -> None:
+            if episode_id is None:
+                log.error("No episode to show")
+                self._finish(1)
+                return
+            page.sig_episode_loaded.connect(loaded)
+            self.window.open_episode(episode_id)
+
+        if given.isdigit():
+            chosen(int(given))
+        else:
+            screenshot_views.first_episode_id(page, chosen)
+
+    def _grab_widget(self, widget: QWidget) -> None:
+        self._target = widget
+        self._grab_soon()
 
     @Slot()
     def _grab_soon(self) -> None:
@@ -72,7 +118,7 @@ class Screenshotter(QObject):
     def _grab(self) -> None:
         if self._done:
             return
-        ok = self.window.grab().save(str(self.path))
+        ok = self._target.grab().save(str(self.path))
         if not ok:
             log.error("Could not write the screenshot to %s", self.path)
         self._finish(0 if ok else 1)

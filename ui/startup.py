@@ -1,8 +1,10 @@
 """Start-up: open the database in a worker, offer demo data on first start, then show the main window.
 
-1. The database URL comes from ``--database-url``, else ``HUBAPP_DATABASE_URL``, else the embedded
-   file. It is opened in a worker behind a small progress dialog: the schema gate (the embedded
-   file is backed up and upgraded; a shared database never is), then sign-in.
+1. The database URL comes from ``--database-url``, else ``HUBAPP_DATABASE_URL``, else the profile
+   (``--profile NAME``, else the default in the user's or the machine-wide ``profiles.json``; a
+   server profile's password comes from the keyring), else the embedded file. It is opened in a
+   worker behind a small progress dialog: the schema gate (the embedded file is backed up and
+   upgraded; a shared database never is), then sign-in. A broken profile file shows what to do.
 2. A wrong schema or an unreachable database shows what to do, and the program exits non-zero.
 3. An empty embedded database offers synthetic demo data or an empty start (``--demo N`` loads
    demo data without asking, for scripted screenshots).
@@ -18,14 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from hubapp.config import EMBEDDED, url_from_environment
+from hubapp.config import EMBEDDED, Profile, ProfileError, startup_profile, url_from_environment
 from hubapp.domain.dto import Actor
 from hubapp.domain.errors import DatabaseUnavailable, DomainError, NotFound, PermissionDenied, SchemaMismatch
+from hubapp.services import secrets
 from hubapp.services.session import Backend
 from ui import tasks
+from ui.dialogs import connect_dialog
 from ui.main_window import MainWindow
 from ui.screenshots import Screenshotter
 
@@ -50,6 +54,8 @@ class StartOptions:
         screenshot: grab the main window to this PNG once it shows data, then quit.
         page: the page to show first: ``search``, ``referrals`` or ``family[:ID]``.
         search: text to search for at start (shows the Search page).
+        profile: the connection profile to open (``None``: the default one, if any).
+        connect: show the sign-in dialog first (``--connect``).
     """
 
     database_url: str | None = None
@@ -57,6 +63,8 @@ class StartOptions:
     screenshot: Path | None = None
     page: str | None = None
     search: str | None = None
+    profile: str | None = None
+    connect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +77,39 @@ class Opened:
     notice: str = ""
 
 
+def resolve_profile(options: StartOptions) -> Profile | None:
+    """The profile to open, or ``None`` when a URL was given (option or environment).
+
+    Raises:
+        ProfileError: a profile file cannot be read, or the profile asked for is in none.
+    """
+    if options.database_url or url_from_environment():
+        return None
+    return startup_profile(options.profile)
+
+
 def resolve_url(options: StartOptions) -> str:
-    """The database URL to open."""
+    """The database URL to open (never with a password).
+
+    Raises:
+        ProfileError: a profile file cannot be read, or the profile asked for is in none.
+    """
+    profile = resolve_profile(options)
+    if profile is not None:
+        return profile.url()
     return options.database_url or url_from_environment() or EMBEDDED.url()
+
+
+def with_saved_password(profile: Profile | None, url: str) -> str:
+    """The URL with the password the keyring remembers for a server profile (runs in a worker)."""
+    if profile is None or profile.kind != "postgresql":
+        return url
+    try:
+        password = secrets.load_password(profile)
+    except Exception:  # noqa: BLE001 - a broken keyring must not stop start-up; the server decides
+        log.warning("The keyring could not be read", exc_info=True)
+        return url
+    return profile.url(password) if password else url
 
 
 def open_backend(url: str) -> Opened:
@@ -146,6 +184,14 @@ def show_open_error(title: str, text: str, details: str = "", parent: QWidget | 
 
 def describe_open_error(exc: Exception) -> tuple[str, str, str, int]:
     """Title, text, what to do, and exit code for an error raised while opening."""
+    if isinstance(exc, ProfileError):
+        return (
+            "Cannot read the connection settings",
+            str(exc),
+            "What to do: tell IT. The profile file says which shared database hubapp opens; it "
+            "may be missing, damaged or unreadable. Nothing was changed.",
+            EXIT_FAILED,
+        )
     if isinstance(exc, SchemaMismatch):
         return (
             "Database version does not match",
@@ -209,7 +255,14 @@ class Startup(QObject):
         super().__init__()
         self.options = options
         self._exit_app = exit_app
-        self.url = resolve_url(options)
+        # A broken profile file is reported by start(), in a dialog, not raised from here.
+        self._settings_error: ProfileError | None = None
+        self.profile: Profile | None = None
+        try:
+            self.profile = resolve_profile(options)
+            self.url = self.profile.url() if self.profile is not None else resolve_url(options)
+        except ProfileError as exc:
+            self.url, self._settings_error = "", exc
         self.backend: Backend | None = None
         self.window: MainWindow | None = None
         self._progress: QProgressDialog | None = None
@@ -221,9 +274,18 @@ class Startup(QObject):
         # Between the first-run question closing and the main window opening no window may be
         # visible (the progress dialog only shows when work takes a while); Qt would then quit.
         QApplication.setQuitOnLastWindowClosed(False)
+        if self._settings_error is not None:
+            self._on_open_failed(self._settings_error)
+            return
+        if connect_dialog.dialog_wanted(self.options.connect, self.options.database_url, self.profile):
+            # Sign in first (issue 6); a remembered password signs straight in.
+            self._connect_dialog = connect_dialog.ask_connection(
+                open_backend, self.profile, self._on_opened, lambda: self._exit(EXIT_OK))
+            return
         self._show_progress("Opening the database…")
-        url = self.url
-        tasks.run_write(self, lambda: open_backend(url), self._on_opened, self._on_open_failed)
+        url, profile = self.url, self.profile
+        tasks.run_write(self, lambda: open_backend(with_saved_password(profile, url)), self._on_opened,
+                        self._on_open_failed)
 
     def shutdown(self) -> None:
         """After the event loop: let workers finish, then close the database."""
@@ -306,6 +368,9 @@ class Startup(QObject):
         QApplication.setQuitOnLastWindowClosed(True)
         if self._notice:
             self.window.statusBar().showMessage(self._notice, 20_000)
+        if self.options.screenshot is None:
+            # Unsaved work from last time (a crash, a closed window, a lost connection) is offered back.
+            QTimer.singleShot(0, self.window.front_door.offer_drafts)
         self.sig_window_shown.emit(self.window)
 
     @Slot(int)

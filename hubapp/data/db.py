@@ -31,6 +31,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         **kwargs: passed on to ``create_engine``.
     """
     parsed = make_url(url)
+    # Query parameters can hold names and dates of birth: keep them out of errors and logs.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         engine = create_engine(parsed, **kwargs)

@@ -248,6 +248,8 @@ class ConsentInput:
     scope_sharing: bool = False
     scope_national_evaluation: bool = False
     restrictions: str = ""
+    capacity_note: str = ""
+    scope_agencies: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,13 +94,21 @@ def require(value: str | None, field: str, label: str | None = None) -> str:
 def check_length(value: str, field: str, label: str | None, max_len: int) -> str:
     """Text no longer than ``max_len`` characters once stripped (empty is allowed).
 
+    Text holding a NUL character (U+0000) is refused too: no database column can store it.
+
     Returns:
         The stripped text.
 
     Raises:
-        ValidationError: rule ``"max_length"``.
+        ValidationError: rules ``"max_length"``, ``"invalid_character"``.
     """
     text = (value or "").strip()
+    if "\x00" in text:
+        raise _fail(
+            field, "invalid_character",
+            f"{label or field_label(field)} holds a character that cannot be stored (U+0000); "
+            "retype it without pasting.",
+        )
     if len(text) > max_len:
         raise _fail(
             field,

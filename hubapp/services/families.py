@@ -56,6 +56,10 @@ def check_person(checks: Checks, p: NewPerson, prefix: str, on: dt.date) -> None
         checks.add(f"{prefix}.sex", "unborn_sex", "Sex of an unborn child is recorded as U (not known).")
     if not codes.is_valid(codes.RELATIONSHIP, p.relation):
         checks.add(f"{prefix}.relation", "code", f"Relationship {p.relation!r} is not in the list.")
+    for name, label in (("other_names", "Other names"), ("language", "Language")):
+        checks.run(check_length, getattr(p, name), f"{prefix}.{name}", label, 200)
+    if p.ethnicity is not None and not codes.is_valid(codes.ETHNICITY, p.ethnicity):
+        checks.add(f"{prefix}.ethnicity", "code", "Ethnicity must be chosen from the list.")
     if p.nhs_number.strip():
         checks.run(check_nhs_number, p.nhs_number, f"{prefix}.nhs_number")
     if p.upn.strip():
@@ -64,6 +68,8 @@ def check_person(checks: Checks, p: NewPerson, prefix: str, on: dt.date) -> None
 
 def check_address(checks: Checks, a: AddressInput, prefix: str = "address") -> str | None:
     """Record broken rules of an address; returns the normalised postcode."""
+    for name, label in (("line1", "Address line 1"), ("line2", "Address line 2"), ("town", "Town")):
+        checks.run(check_length, getattr(a, name), f"{prefix}.{name}", label, 200)
     if a.no_fixed_abode:
         return None
     if not a.postcode.strip():
@@ -75,6 +81,7 @@ def check_new_family(session: Session, checks: Checks, data: NewFamily, on: dt.d
     """Record every broken rule of a new household (used on its own and inside a request)."""
     if session.get(Hub, data.hub_id) is None:
         checks.add(f"{prefix}hub_id", "exists", "Hub must be chosen from the list.")
+    checks.run(check_length, data.name, f"{prefix}name", "Family name", 200)
     if not data.members:
         checks.add(f"{prefix}members", "required", "A family needs at least one member.")
     for i, member in enumerate(data.members):
@@ -252,6 +259,9 @@ def read_family(s: Session, family_id: int, on: dt.date) -> FamilyDetail:
 
     history = _history(s, family_id)
     flags = _flags(s, family_id, episodes, on)
+    from .revolving import family_flag_texts  # the revolving-door flags (DOMAIN §9)
+
+    flags += tuple(f for f in family_flag_texts(s, family_id, on) if f not in flags)
     return FamilyDetail(
         id=family.id, name=family.name, hub_id=family.hub_id, hub_name=hub_name, lead_worker=lead,
         version=family.version, members=tuple(members), address=current, previous_addresses=previous,

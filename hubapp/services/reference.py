@@ -25,6 +25,15 @@ class Timescales:
     assessment_wd: int = 10
     review_interval_days: int = 42
     step_up_decision_wd: int = 1
+    # Transfers (DOMAIN §3; no national standard, so each is a local setting). A step-down is
+    # decided like a step-up (1), allocated within allocation_wd of acceptance, and its handover
+    # meeting is the first TAF, within six weeks (30). The rest are local defaults.
+    step_up_endorsement_wd: int = 1
+    step_down_decision_wd: int = 1
+    step_down_declined_wd: int = 5
+    step_down_handover_wd: int = 30
+    step_down_csc_closure_wd: int = 10
+    step_down_completion_wd: int = 5
 
 
 _SETTING_KEYS = {
@@ -33,6 +42,10 @@ _SETTING_KEYS = {
     "timescale.assessment_wd": "assessment_wd",
     "timescale.review_interval_days": "review_interval_days",
     "timescale.step_up_decision_wd": "step_up_decision_wd",
+    **{f"timescale.{name}": name for name in (
+        "step_up_endorsement_wd", "step_down_decision_wd", "step_down_declined_wd", "step_down_handover_wd",
+        "step_down_csc_closure_wd", "step_down_completion_wd",
+    )},
 }
 
 

@@ -13,14 +13,12 @@ from hubapp.data.models import (
 )
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain import codes, states
-from hubapp.domain.dto import (
-    Changes, ConsentInput, DecisionInput, NewRequest, Page, RequestDetail, RequestFilter, RequestRow, ShareInput,
-)
+from hubapp.domain.dto import Changes, DecisionInput, NewRequest, Page, RequestDetail, RequestFilter, RequestRow
 from hubapp.domain.errors import ConcurrencyConflict, NotFound
 from hubapp.domain.states import RequestAction, RequestOutcome, RequestState
-from hubapp.domain.validation import check_date_sequence, check_length, format_uk_date, require
+from hubapp.domain.validation import check_date_sequence, check_length, require
 
-from . import families
+from . import families, intake_rules
 from ._checks import Checks
 from .reference import load_calendar, load_timescales
 
@@ -34,33 +32,6 @@ def now() -> dt.datetime:
 
 
 # ---- Log ---------------------------------------------------------------------------------------
-
-
-def _check_consent(checks: Checks, c: ConsentInput, received: dt.datetime) -> None:
-    checks.run(require, c.giver_name, "consent.giver_name", "Name of the person giving consent")
-    if not codes.is_valid(codes.RELATIONSHIP, c.giver_relationship):
-        checks.add("consent.giver_relationship", "code", "Relationship of the person giving consent must be chosen from the list.")
-    if not codes.is_valid(codes.CONSENT_GIVER_CAPACITY, c.capacity):
-        checks.add("consent.capacity", "code",
-                   "Consent capacity must say whether they hold parental responsibility or are competent.")
-    if not codes.is_valid(codes.CONSENT_METHOD, c.method):
-        checks.add("consent.method", "code", "Consent method must be signed, verbal or electronic.")
-    if c.given_on > now().date():
-        checks.add("consent.given_on", "not_future", f"Consent date {format_uk_date(c.given_on)} is in the future.")
-
-
-def _check_share(checks: Checks, sh: ShareInput) -> None:
-    checks.run(require, sh.what, "share.what", "What was shared")
-    checks.run(require, sh.with_whom, "share.with_whom", "Shared with")
-    checks.run(require, sh.purpose, "share.purpose", "Purpose of sharing")
-    if not codes.is_valid(codes.LAWFUL_BASIS, sh.lawful_basis):
-        checks.add("share.lawful_basis", "code", "Lawful basis for sharing must be chosen from the list.")
-    if not sh.with_agreement:
-        if not sh.without_agreement_reason or not codes.is_valid(
-            codes.SHARE_WITHOUT_AGREEMENT_REASON, sh.without_agreement_reason
-        ):
-            checks.add("share.without_agreement_reason", "required",
-                       "Sharing without the family's agreement needs a recorded reason.")
 
 
 def check_request(s: Session, data: NewRequest, on: dt.datetime) -> Checks:
@@ -100,10 +71,7 @@ def check_request(s: Session, data: NewRequest, on: dt.datetime) -> Checks:
                 checks.add("subject_person_ids", "member", "Every child the request is about must be in the chosen family.")
     if data.new_family is not None:
         families.check_new_family(s, checks, data.new_family, on.date(), prefix="new_family.")
-    if data.consent is not None:
-        _check_consent(checks, data.consent, data.received_at)
-    if data.share is not None:
-        _check_share(checks, data.share)
+    intake_rules.check_request_extras(s, checks, data, families.today())
     return checks
 
 
@@ -157,6 +125,7 @@ def log_request(uow: UnitOfWork, data: NewRequest) -> RequestDetail:
                 scope_engagement=c.scope_engagement, scope_sharing=c.scope_sharing,
                 scope_national_evaluation=c.scope_national_evaluation, method=c.method,
                 given_on=c.given_on, restrictions=c.restrictions.strip() or None,
+                capacity_note=c.capacity_note.strip() or None, scope_agencies=c.scope_agencies.strip() or None,
                 recorded_by_id=uow.actor_id,
             ))
         if data.share is not None:
@@ -250,25 +219,27 @@ def decide_request(uow: UnitOfWork, data: DecisionInput) -> RequestDetail:
         if data.outcome not in set(RequestOutcome):
             checks.add("outcome", "code", "Decision must be one of the listed outcomes.")
         checks.run(require, data.rationale, "rationale", "Rationale for the decision")
-        checks.extend(check_date_sequence([
-            ("received_at", "Request received", request.received_at),
-            ("decided_at", "Decision date", decided_at),
-        ]))
-        if decided_at > now() + dt.timedelta(minutes=5):
-            checks.add("decided_at", "not_future", "Decision date cannot be in the future.")
+        if intake_rules.check_decision_extras(checks, data, now()):
+            checks.extend(check_date_sequence([
+                ("received_at", "Request received", request.received_at),
+                ("decided_at", "Decision date", decided_at),
+            ]))
         hub_id = data.hub_id or request.hub_id
-        if data.outcome == RequestOutcome.ACCEPT_EH:
-            if not _has_agreement(s, request):
-                checks.add("outcome", "consent_required",
-                           "Accepting onto early help needs recorded agreement to early help from the family. "
-                           "Record consent first, or choose 'Returned: no consent'.")
-            if s.get(Hub, hub_id) is None:
-                checks.add("hub_id", "exists", "Hub for the episode must be chosen from the list.")
+        # Checked whatever the outcome: the decision records its hub (a foreign key).
+        if s.get(Hub, hub_id) is None:
+            checks.add("hub_id", "exists", "Hub for the episode must be chosen from the list.")
+        if data.outcome == RequestOutcome.ACCEPT_EH and not _has_agreement(s, request):
+            checks.add("outcome", "consent_required",
+                       "Accepting onto early help needs recorded agreement to early help from the family. "
+                       "Record consent first, or choose 'Returned: no consent'.")
         if data.outcome == RequestOutcome.PASS_TO_CSC and not data.csc_reference.strip():
             checks.add("csc_reference", "required", "Passing to social care needs the social care reference.")
         if data.outcome == RequestOutcome.EXISTING_PLAN:
-            if data.linked_plan_id is None or s.get(Plan, data.linked_plan_id) is None:
+            plan = s.get(Plan, data.linked_plan_id) if data.linked_plan_id is not None else None
+            if plan is None:
                 checks.add("linked_plan_id", "required", "Choose the existing plan this request joins.")
+            elif s.scalar(select(Episode.family_id).where(Episode.id == plan.episode_id)) != request.family_id:
+                checks.add("linked_plan_id", "family", "The existing plan must be one of this family's plans.")
         if data.feedback_method and not codes.is_valid(codes.REQUEST_CHANNEL, data.feedback_method):
             checks.add("feedback_method", "code", "How the referrer was told must be chosen from the list.")
         checks.raise_if_any()

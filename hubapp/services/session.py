@@ -20,7 +20,7 @@ from hubapp.data.models import Family
 from hubapp.data.uow import UnitOfWork, translate_db_error
 from hubapp.domain.dto import Actor
 
-from . import context
+from . import changefeed, context
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class Backend:
     def __init__(self, url: str) -> None:
         self.url = url
         self.db = Database(url)
+        changefeed.install(self.db)  # commits tell other clients what changed (LISTEN/NOTIFY)
         self.actor: Actor | None = None
         self.sqlite_path = sqlite_path_of(url)
 

@@ -7,6 +7,7 @@ every write under the login's name, and nobody can alter the audit.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,13 +37,16 @@ class Org:
 
     url: str
     db: Database
+    suffix: str
     hub_a: int
     hub_b: int
     family_a: int
     family_b: int
 
     def user(self, name: str) -> str:
-        return ROLE_PREFIX + name
+        # Login roles are cluster-wide: each test gets its own, so one test disabling "bob"
+        # cannot affect another.
+        return f"{ROLE_PREFIX}{name}_{self.suffix}"
 
     def url_for(self, name: str) -> str:
         return make_url(self.url).set(username=self.user(name), password=PASSWORD).render_as_string(
@@ -66,18 +70,19 @@ def org(pg_url: str) -> Iterator[Org]:
     owner = lambda: UnitOfWork(db)  # noqa: E731 - the database owner, as an administrator is
     admin.add_hub(owner(), "NORTH", "North Hub")
     admin.add_hub(owner(), "SOUTH", "South Hub")
+    suffix = uuid.uuid4().hex[:6]
     u = ROLE_PREFIX
-    admin.add_user(owner(), u + "alice", "Alice Hubworker", ["hub_worker"], ["NORTH"], PASSWORD)
-    admin.add_user(owner(), u + "bob", "Bob Familysupport", ["family_support_worker"], ["SOUTH"], PASSWORD)
-    admin.add_user(owner(), u + "carol", "Carol Coordinator", ["coordinator"], ["NORTH"], PASSWORD)
-    admin.add_user(owner(), u + "dora", "Dora Admin", ["hub_admin"], [], PASSWORD)
+    admin.add_user(owner(), f"{u}alice_{suffix}", "Alice Hubworker", ["hub_worker"], ["NORTH"], PASSWORD)
+    admin.add_user(owner(), f"{u}bob_{suffix}", "Bob Familysupport", ["family_support_worker"], ["SOUTH"], PASSWORD)
+    admin.add_user(owner(), f"{u}carol_{suffix}", "Carol Coordinator", ["coordinator"], ["NORTH"], PASSWORD)
+    admin.add_user(owner(), f"{u}dora_{suffix}", "Dora Admin", ["hub_admin"], [], PASSWORD)
     with UnitOfWork(db) as uow:
         ids = {h.code: h.id for h in uow.session.scalars(select(Hub))}
     fa = families.create_family(owner(), household(ids["NORTH"], parent("Nadia", "Northfield"),
                                                    child("Noah", "Northfield")))
     fb = families.create_family(owner(), household(ids["SOUTH"], parent("Sara", "Southall"),
                                                    child("Sami", "Southall"), postcode="B30 2AA"))
-    yield Org(pg_url, db, ids["NORTH"], ids["SOUTH"], fa.id, fb.id)
+    yield Org(pg_url, db, suffix, ids["NORTH"], ids["SOUTH"], fa.id, fb.id)
     db.dispose()
 
 

@@ -19,6 +19,8 @@ from hubapp.services.session import Backend
 from ui import settings
 from ui.models.family_models import EpisodesModel, HistoryModel, MembersModel
 from ui.resources import icon
+from ui.pages.family_tabs import FamilyTabs
+from ui.pages.transfers.family_actions import FamilyTransferActions
 from ui.tasks import LatestOnly
 from ui.widgets.chips import FLAG_KINDS, ChipRow
 from ui.widgets.table import ColumnFitter, EmptyStateStack, make_table, set_column_widths
@@ -30,6 +32,7 @@ class FamilyPage(QWidget):
     Signals:
         sig_back_requested(): go back to where the family was opened from.
         sig_family_loaded(object): the ``FamilyDetail`` now shown.
+        sig_open_episode_requested(int): open this early help episode (Enter on the Episodes tab).
 
     Args:
         backend: the open database.
@@ -39,6 +42,7 @@ class FamilyPage(QWidget):
     # ---- Signals
     sig_back_requested = Signal()
     sig_family_loaded = Signal(object)
+    sig_open_episode_requested = Signal(int)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +58,8 @@ class FamilyPage(QWidget):
         self.refresh_button = QPushButton(icon("refresh.svg"), "Refresh", self)
         self.refresh_button.setToolTip("Load this family again (F5)")
         self.refresh_button.clicked.connect(self.refresh)
+        self.transfer_actions = FamilyTransferActions(backend, self)  # step up, step down, close (issue 5)
+        self.sig_family_loaded.connect(self.transfer_actions.set_family)
         self.title = QLabel(self)
         self.title.setProperty("role", "title")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -72,11 +78,15 @@ class FamilyPage(QWidget):
         self.episodes_model = EpisodesModel(self)
         self.episodes = make_table(self.episodes_model, self, "Episodes")
         self.episodes.setAccessibleName("Early help episodes")
+        self.episodes.setToolTip("Enter or double-click opens the episode")
+        self.episodes.activated.connect(
+            lambda index: self.sig_open_episode_requested.emit(int(self.episodes_model.rows()[index.row()].id)))
         self.episodes_stack = EmptyStateStack(self.episodes, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(False)
         self.tabs.addTab(self.history_stack, "History")
         self.tabs.addTab(self.episodes_stack, "Episodes")
+        self.family_tabs = FamilyTabs(backend, self.tabs, self.sig_family_loaded)  # chronology, access (issue 6)
         self.members_heading = QLabel("Members", self)
         self.members_heading.setProperty("role", "heading")
         self.members_heading.setBuddy(self.members)
@@ -137,6 +147,7 @@ class FamilyPage(QWidget):
         top.addWidget(self.title)
         top.addSpacing(8)
         top.addWidget(self.chips, 1)
+        top.addWidget(self.transfer_actions)
         top.addWidget(self.refresh_button)
         facts = QGridLayout()
         facts.setHorizontalSpacing(10)

@@ -81,8 +81,9 @@ class ReferralsPage(QWidget):
     # ---- Public
 
     def refresh(self) -> None:
-        """Load the list again, keeping the selected request selected."""
-        self._reselect_id = self._selected_id()
+        """Load the list again, keeping the selected request selected (or the one about to be)."""
+        if self._reselect_id is None:
+            self._reselect_id = self._selected_id()
         self.model.reload()
 
     def maybe_refresh(self, changes: Changes) -> None:
@@ -107,6 +108,19 @@ class ReferralsPage(QWidget):
     def save_state(self) -> None:
         """Nothing to remember: the columns fit the window each time."""
 
+    def add_header_widget(self, widget: QWidget) -> None:
+        """Put a widget (e.g. the front door's buttons) on its own row under the page's title."""
+        self._header.insertWidget(1, widget, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def selected_request_id(self) -> int | None:
+        """The id of the request selected in the list."""
+        return self._selected_id()
+
+    def select_request(self, request_id: int) -> None:
+        """Load the list again and select this request when it arrives (e.g. one just logged)."""
+        self._reselect_id = request_id
+        self.model.reload()
+
     # ---- Building
 
     def _build_layout(self) -> None:
@@ -124,6 +138,7 @@ class ReferralsPage(QWidget):
         head.setContentsMargins(20, 14, 20, 12)
         head.setSpacing(10)
         head.addLayout(top)
+        self._header = head
         head.addWidget(self.filters)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -8,7 +8,7 @@ a double-click on a result opens the person's family.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hubapp.domain.dto import PersonHit
 from hubapp.domain.errors import DomainError, ValidationError
@@ -38,6 +38,7 @@ class SearchPage(QWidget):
         sig_open_family_requested(int): open this family.
         sig_results_loaded(int): a search finished with this many results.
         sig_message_requested(str): show this short message in the status bar.
+        sig_new_family_requested(): add a new family (nobody was found).
 
     Args:
         backend: the open database.
@@ -48,6 +49,7 @@ class SearchPage(QWidget):
     sig_open_family_requested = Signal(int)
     sig_results_loaded = Signal(int)
     sig_message_requested = Signal(str)
+    sig_new_family_requested = Signal()
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +80,11 @@ class SearchPage(QWidget):
         row.addWidget(self.title)
         row.addSpacing(16)
         row.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignBottom)
+        self.new_family_button = QPushButton("Add a new family (Ctrl+Shift+N)", self)
+        self.new_family_button.setAutoDefault(False)
+        self.new_family_button.clicked.connect(self.sig_new_family_requested)
+        self.new_family_button.hide()
+        row.addWidget(self.new_family_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -152,6 +159,7 @@ class SearchPage(QWidget):
     def _on_search_done(self, text: str, hits: tuple[PersonHit, ...]) -> None:
         self._shown_text = text
         self.model.set_rows(hits)
+        self.new_family_button.hide()
         if hits:
             self.results.show_table()
             self.table.setCurrentIndex(self.model.index(0, 0))
@@ -160,10 +168,11 @@ class SearchPage(QWidget):
             self.summary.setText(f"{len(hits)} {people} found for “{text}”{more} · Enter opens the family")
         else:
             self.summary.setText(f"No one found for “{text}”")
+            self.new_family_button.show()
             self.results.show_empty(
                 f"No one found for “{text}”.\n\nCheck the spelling, or try the date of birth "
                 "(dd/mm/yyyy), the NHS number or the postcode. If the family is new to the hub, "
-                "it can be added when the request is logged."
+                "add it now (Ctrl+Shift+N) or when the request is logged (Ctrl+N)."
             )
         self.sig_results_loaded.emit(len(hits))
 
@@ -178,6 +187,7 @@ class SearchPage(QWidget):
         self.sig_results_loaded.emit(0)
 
     def _show_help(self) -> None:
+        self.new_family_button.hide()
         self.model.set_rows(())
         self.summary.setText("")
         self.results.show_empty(HELP_TEXT)

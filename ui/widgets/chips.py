@@ -12,6 +12,10 @@ FLAG_KINDS: dict[str, str] = {
     "Transfer in progress": "amber",
     "Re-referral within 12 months": "amber",
     "Episode closed in the last 12 months": "neutral",
+    # Revolving door (DOMAIN §9).
+    **{f"Step-up within {m} months of {what}": "red" for m in (6, 12)
+       for what in ("a step-down", "an outcomes-met closure")},
+    **{f"{n} episodes in 24 months": "red" for n in range(3, 13)},
 }
 
 

@@ -43,9 +43,10 @@ def household(hub_id: int, *members: NewPerson, postcode: str = "b11 1aa") -> Ne
                      address=AddressInput(line1="1 High Street", town="Birmingham", postcode=postcode))
 
 
-def consent(agreed: bool = True) -> ConsentInput:
+def consent(agreed: bool = True, sharing: bool | None = None) -> ConsentInput:
     return ConsentInput(giver_name="Joanne Smith", giver_relationship="MOTHER", capacity="PARENTAL_RESPONSIBILITY",
-                        agreed=agreed, method="VERBAL", given_on=dt.date.today())
+                        agreed=agreed, method="VERBAL", given_on=dt.date.today(),
+                        scope_sharing=agreed if sharing is None else sharing)
 
 
 def request(hub_id: int, **kw: object) -> NewRequest:
