@@ -97,7 +97,7 @@ def translate_db_error(exc: BaseException) -> Exception | None:
         return ConcurrencyConflict("record", "?")
     if isinstance(exc, sa_exc.DBAPIError):
         lowered = str(exc.orig if exc.orig is not None else exc).lower()
-        if "password authentication failed" in lowered or (
+        if "password authentication failed" in lowered or "no password supplied" in lowered or (
             "role" in lowered and "does not exist" in lowered and "connection" in lowered
         ):
             return SignInFailed("The user name or password is not right. Check them and try again.")
