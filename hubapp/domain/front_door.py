@@ -71,7 +71,7 @@ class Involvement:
             n = len(self.closures_last_12_months)
             out.append(f"{n} closure{'s' if n > 1 else ''} in the last 12 months")
         if self.re_referral:
-            out.append("Re-referral within 12 months")
+            out.append("Referred before within 12 months")
         return tuple(out)
 
 

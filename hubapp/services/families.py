@@ -317,8 +317,10 @@ def _flags(s: Session, family_id: int, episodes: list[EpisodeRow], on: dt.date) 
     received = sorted(s.scalars(
         select(RequestForSupport.received_at).where(RequestForSupport.family_id == family_id)
     ), reverse=True)
+    # DfE's CIN sense (a request within 12 months of the previous one); the §9 early help
+    # "Re-referral within 12 months" (after an episode closed) comes from services.revolving.
     if len(received) >= 2 and (received[0] - received[1]).days <= REREFERRAL_DAYS:
-        flags.append("Re-referral within 12 months")
+        flags.append("Referred before within 12 months")
     recent_closed = [e for e in episodes if e.end_date and (on - e.end_date).days <= REREFERRAL_DAYS]
     if recent_closed:
         flags.append("Episode closed in the last 12 months")

@@ -51,7 +51,7 @@ def involvement_chips(inv: Involvement) -> list[str]:
         chips.append(_chip(f"Closed {fmt.uk_date(day)}", "neutral"))
     if inv.re_referral:
         last = f", last {fmt.uk_date(inv.last_request_at)}" if inv.last_request_at else ""
-        chips.append(_chip(f"Re-referral within 12 months{last}", "amber"))
+        chips.append(_chip(f"Referred before within 12 months{last}", "amber"))
     return chips
 
 

@@ -11,6 +11,7 @@ FLAG_KINDS: dict[str, str] = {
     "Open early help episode": "accent",
     "Transfer in progress": "amber",
     "Re-referral within 12 months": "amber",
+    "Referred before within 12 months": "amber",
     "Episode closed in the last 12 months": "neutral",
     # Revolving door (DOMAIN §9).
     **{f"Step-up within {m} months of {what}": "red" for m in (6, 12)

@@ -116,7 +116,7 @@ def test_involvement_open_episode_plan_transfer_closures_and_re_referral(world: 
     assert inv.undecided_request_id is None
     flags = inv.flags()
     assert "Open early help episode" in flags and "Transfer in progress" in flags
-    assert "1 closure in the last 12 months" in flags and "Re-referral within 12 months" in flags
+    assert "1 closure in the last 12 months" in flags and "Referred before within 12 months" in flags
 
 
 def test_several_typed_people_raise_the_family_and_limit_applies(world: World) -> None:

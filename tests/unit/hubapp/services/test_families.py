@@ -95,7 +95,7 @@ def test_family_history_and_flags_after_requests(world: World) -> None:
     referrals.log_request(world.uow(), request(world.north, family_id=fam.id))
     referrals.log_request(world.uow(), request(world.north, family_id=fam.id, source="POLICE"))
     detail = families.get_family(world.uow(), fam.id)
-    assert "Re-referral within 12 months" in detail.flags
+    assert "Referred before within 12 months" in detail.flags
     assert [h.kind for h in detail.history].count("request") == 2
 
 
