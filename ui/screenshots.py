@@ -67,6 +67,8 @@ class Screenshotter(QObject):
                 self._finish(1)
                 return
             self.window.family_page.sig_family_loaded.connect(self._grab_soon)
+            # A family this login may not see shows "not found": grab that too rather than wait.
+            self.window.family_page.sig_family_failed.connect(self._grab_soon)
             self.window.open_family(family_id)
         elif self.page == "caseload":
             self.window.caseload_page.sig_loaded.connect(self._grab_soon)

@@ -32,6 +32,7 @@ class FamilyPage(QWidget):
     Signals:
         sig_back_requested(): go back to where the family was opened from.
         sig_family_loaded(object): the ``FamilyDetail`` now shown.
+        sig_family_failed(object): the family could not be shown (the error, e.g. ``NotFound``).
         sig_open_episode_requested(int): open this early help episode (Enter on the Episodes tab).
 
     Args:
@@ -42,6 +43,7 @@ class FamilyPage(QWidget):
     # ---- Signals
     sig_back_requested = Signal()
     sig_family_loaded = Signal(object)
+    sig_family_failed = Signal(object)
     sig_open_episode_requested = Signal(int)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
@@ -248,4 +250,5 @@ class FamilyPage(QWidget):
         else:
             self._clear("The family could not be loaded")
             self.address_value.setText(str(exc) if isinstance(exc, DomainError) else "")
+        self.sig_family_failed.emit(exc)
 

@@ -126,3 +126,11 @@ def test_window_geometry_is_remembered(backend: Backend, seeded: Seeded, qtbot: 
     assert (second.width(), second.height()) == (760, 560)
     assert second.current_page() == "search"
     second.close()
+
+
+def test_a_family_that_cannot_be_shown_says_so(main_window: MainWindow, qtbot: QtBot) -> None:
+    page = main_window.family_page
+    with qtbot.waitSignal(page.sig_family_failed, timeout=10_000) as blocker:
+        main_window.open_family(987_654)
+    assert type(blocker.args[0]).__name__ == "NotFound"
+    assert page.address_value.text().startswith("It may have been merged or removed")
