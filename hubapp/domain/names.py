@@ -52,15 +52,20 @@ class NameKeys:
     family_phonetic: str
 
 
+#: The longest stored name key and search name (their columns' lengths). Folding can make a name
+#: longer than typed ("ß" becomes "ss", a ligature several letters), so keys are cut to fit.
+KEY_MAX, SEARCH_NAME_MAX = 200, 400
+
+
 def name_keys(given_name: str, family_name: str, other_names: str | None = None) -> NameKeys:
-    """Compute the search keys for a name."""
-    given_key = fold(given_name)
-    family_key = fold(family_name)
-    parts = [given_key, fold(other_names or ""), family_key]
+    """Compute the search keys for a name (each cut to the length its column holds)."""
+    given_key = fold(given_name)[:KEY_MAX].strip()
+    family_key = fold(family_name)[:KEY_MAX].strip()
+    parts = [given_key, fold(other_names or "")[:KEY_MAX].strip(), family_key]
     return NameKeys(
         given_key=given_key,
         family_key=family_key,
-        search_name=" ".join(p for p in parts if p),
+        search_name=" ".join(p for p in parts if p)[:SEARCH_NAME_MAX].strip(),
         given_phonetic=phonetic(given_name),
         family_phonetic=phonetic(family_name),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -27,13 +28,24 @@ from hubapp.domain.errors import FieldError, ValidationError
 MAX_EXPECTED_DOB_DAYS = 305
 #: No date of birth before this is accepted.
 EARLIEST_DOB = date(1900, 1, 1)
+#: No date or time a person types is before this or after :data:`LATEST_DATE` (see
+#: :func:`check_date_range`): 01/01/0001 and 31/12/9999 are slips of the keyboard, and times at
+#: the very ends of the calendar cannot be moved between time zones or counted in working days.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+#: The longest one-line text (names, roles, places, references): the ``ShortText`` columns.
+SHORT_TEXT_MAX = 200
+#: The longest free text (summaries, notes, goals, narratives): the ``LongText`` columns.
+LONG_TEXT_MAX = 20000
+#: The only control characters free text may hold: tab and line breaks.
+_FREE_TEXT_CONTROLS = frozenset("\t\n\r")
 
 _WORDS = {"nhs": "NHS", "upn": "UPN", "dob": "date of birth", "uln": "ULN", "pnc": "PNC",
           "urn": "URN", "csc": "CSC", "cin": "CIN", "eh": "early help", "la": "LA",
           "ni": "NI", "id": "ID", "taf": "TAF", "eha": "EHA", "sf": "SF"}
 _INDEX = re.compile(r"\[\d+\]")
 _NHS_SEPARATORS = re.compile(r"[\s\-]")
-_UPN_FORMAT = re.compile(r"^[A-HJ-NP-RT-Z](\d{12}|\d{11}[A-HJ-NP-RT-Z])$")
+_UPN_FORMAT = re.compile(r"^[A-HJ-NP-RT-Z](\d{12}|\d{11}[A-HJ-NP-RT-Z])$", re.ASCII)
 _UPN_UNKNOWN = re.compile(r"^UN[1-7]$")
 _POSTCODE = re.compile(r"^([A-Z][A-HJ-Y]?[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -91,24 +103,74 @@ def require(value: str | None, field: str, label: str | None = None) -> str:
     return _required(value, field, label or field_label(field))
 
 
-def check_length(value: str, field: str, label: str | None, max_len: int) -> str:
-    """Text no longer than ``max_len`` characters once stripped (empty is allowed).
+def _bad_character(text: str, multiline: bool) -> str | None:
+    """The first character of ``text`` that a text field may not hold, or ``None``.
 
-    Text holding a NUL character (U+0000) is refused too: no database column can store it.
+    Refused everywhere: NUL and every other control character (Unicode category Cc: C0, DEL and
+    C1), except that free text (``multiline``) keeps tab, line feed and carriage return; and lone
+    surrogates (category Cs), which no database encoding can store. Everything else is kept as
+    typed: right-to-left text and its marks, emoji and their joiners, combining characters.
+    """
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cs" or (category == "Cc" and not (multiline and ch in _FREE_TEXT_CONTROLS)):
+            return ch
+    return None
+
+
+def _character_name(ch: str) -> str:
+    names = {"\x00": "NUL", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
+    default = "a broken character" if unicodedata.category(ch) == "Cs" else "a control character"
+    return f"{names.get(ch, default)} (U+{ord(ch):04X})"
+
+
+def check_text(
+    value: str | None, field: str, label: str | None = None, *, multiline: bool = False
+) -> str:
+    """Text whose characters can be stored and shown: see :func:`_bad_character`.
+
+    One-line text (``multiline`` false: names, roles, places, references) holds no control
+    character at all; free text keeps tabs and line breaks. Only the ends are trimmed; nothing
+    inside is changed (no Unicode normalisation), so what was typed is what is stored.
 
     Returns:
         The stripped text.
 
     Raises:
-        ValidationError: rules ``"max_length"``, ``"invalid_character"``.
+        ValidationError: rule ``"invalid_character"``, naming the character's code point.
     """
     text = (value or "").strip()
-    if "\x00" in text:
-        raise _fail(
-            field, "invalid_character",
-            f"{label or field_label(field)} holds a character that cannot be stored (U+0000); "
-            "retype it without pasting.",
-        )
+    bad = _bad_character(text, multiline)
+    if bad is not None:
+        what = _character_name(bad)
+        if bad in _FREE_TEXT_CONTROLS:
+            message = f"{label or field_label(field)} must be on one line; it holds {what}."
+        else:
+            message = (f"{label or field_label(field)} holds {what}, which cannot be stored; "
+                       "retype it without pasting.")
+        raise _fail(field, "invalid_character", message)
+    return text
+
+
+def check_length(
+    value: str | None, field: str, label: str | None, max_len: int, *, multiline: bool | None = None
+) -> str:
+    """Text no longer than ``max_len`` characters once stripped (empty is allowed), holding only
+    characters that can be stored (:func:`check_text`).
+
+    Every text a service stores passes through here, so the rules are the same everywhere.
+    ``multiline`` defaults to whether the limit is longer than :data:`SHORT_TEXT_MAX`: one-line
+    fields are the short ones (names, roles, places), free text the long ones (notes, summaries).
+    Characters are counted as PostgreSQL counts them (code points), so a text that passes fits
+    its column on both databases.
+
+    Returns:
+        The stripped text.
+
+    Raises:
+        ValidationError: rules ``"invalid_character"``, ``"max_length"``.
+    """
+    text = check_text(value, field, label, multiline=max_len > SHORT_TEXT_MAX if multiline is None else multiline)
     if len(text) > max_len:
         raise _fail(
             field,
@@ -119,11 +181,29 @@ def check_length(value: str, field: str, label: str | None, max_len: int) -> str
     return text
 
 
+def check_date_range(value: date, field: str, label: str | None = None) -> date:
+    """A date (or a datetime, by its calendar date) from :data:`EARLIEST_DATE` to :data:`LATEST_DATE`.
+
+    Raises:
+        ValidationError: rules ``"too_early"``, ``"too_late"``.
+    """
+    day = _as_date(value)
+    label = label or field_label(field)
+    if day < EARLIEST_DATE:
+        raise _fail(field, "too_early",
+                    f"{label} {format_uk_date(day)} is before {format_uk_date(EARLIEST_DATE)}.")
+    if day > LATEST_DATE:
+        raise _fail(field, "too_late",
+                    f"{label} {format_uk_date(day)} is after {format_uk_date(LATEST_DATE)}.")
+    return value
+
+
 # ---- NHS number
 
 
 def _compact_nhs(value: str) -> str:
-    return _NHS_SEPARATORS.sub("", value)
+    """Without spaces and dashes; full-width digits (typed with an East Asian keyboard) become 0-9."""
+    return _NHS_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
 
 
 def format_nhs_number(value: str) -> str:
@@ -159,7 +239,7 @@ def check_nhs_number(value: str, field: str = "nhs_number", label: str | None = 
     """
     label = label or field_label(field)
     digits = _compact_nhs(_required(value, field, label))
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         raise _fail(
             field, "nhs_format",
             f"{label} must be 10 digits, for example 943 476 5919; '{value.strip()}' is not.",

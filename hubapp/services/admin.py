@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hubapp.data.models import Hub, Setting, Team, Worker, WorkerHub, WorkerRole
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain.errors import NotFound, ValidationError
+from hubapp.domain.validation import SHORT_TEXT_MAX, check_length, require
 
 #: Worker roles (``worker_role``) and the PostgreSQL group role each one joins.
 ROLE_GROUPS = {
@@ -80,6 +81,7 @@ def add_hub(uow: UnitOfWork, code: str, name: str) -> list[str]:
         raise ValidationError.single("code", "format", "Hub code must be up to 20 capital letters, digits, - or _.")
     if not name.strip():
         raise ValidationError.single("name", "required", "Hub name is required.")
+    check_length(name, "name", "Hub name", SHORT_TEXT_MAX)
     with uow:
         s = uow.session
         if s.scalars(select(Hub).where(Hub.code == code)).first() is not None:
@@ -91,6 +93,8 @@ def add_hub(uow: UnitOfWork, code: str, name: str) -> list[str]:
 
 def add_team(uow: UnitOfWork, hub_code: str, name: str) -> list[str]:
     """Create a team in a hub, or say it exists."""
+    require(name, "name", "Team name")
+    check_length(name, "name", "Team name", SHORT_TEXT_MAX)
     with uow:
         s = uow.session
         hub = _hub(s, hub_code)
@@ -125,6 +129,7 @@ def add_user(
     unknown = [r for r in roles if r not in ROLE_GROUPS]
     if unknown or not roles:
         raise ValidationError.single("roles", "code", f"Roles must be some of {', '.join(ROLE_GROUPS)}.")
+    check_length(display_name, "display_name", "Display name", SHORT_TEXT_MAX)
     if password is not None:
         check_password(password)
     done: list[str] = []

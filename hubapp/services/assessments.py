@@ -17,7 +17,7 @@ from hubapp.domain.dto import Changes
 from hubapp.domain.errors import ConcurrencyConflict, NotFound
 from hubapp.domain.plan_dto import AssessmentDetail, AssessmentInput
 from hubapp.domain.states import AssessmentAction, AssessmentState
-from hubapp.domain.validation import check_length, require
+from hubapp.domain.validation import LONG_TEXT_MAX, check_length, require
 
 from . import _plan_read as read
 from . import families
@@ -179,6 +179,8 @@ def return_assessment(uow: UnitOfWork, assessment_id: int, expected_version: int
         read.require_role(uow, "manager", "authorised_by", "Only a manager can return an assessment.")
         checks = Checks()
         text = checks.run(require, reason, "reason", "What needs changing")
+        if text is not None:
+            text = checks.run(check_length, reason, "reason", "What needs changing", LONG_TEXT_MAX)
         checks.raise_if_any()
         a.status = new_state
         a.completed_on = None

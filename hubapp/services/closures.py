@@ -105,6 +105,8 @@ def _check(s: Session, e: Episode, data: ClosureInput) -> Checks:
     checks.run(check_length, data.post_closure_actions, "post_closure_actions", "Post-closure actions", 20000)
     needs = {n.id: n for n in s.scalars(select(Need).where(Need.episode_id == e.id))}
     given = {o.need_id: o for o in data.need_outcomes}
+    for o in data.need_outcomes:
+        checks.run(check_length, o.evidence, f"need_outcomes[{o.need_id}].evidence", "Evidence", 20000)
     for need_id in given:
         if need_id not in needs:
             checks.add("need_outcomes", "episode", f"Need {need_id} is not one of this episode's needs.")

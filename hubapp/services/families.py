@@ -20,7 +20,8 @@ from hubapp.domain.dto import (
 from hubapp.domain.errors import NotFound
 from hubapp.domain.names import name_keys
 from hubapp.domain.validation import (
-    age_on, check_date_of_birth, check_length, check_nhs_number, check_upn, normalise_postcode, require,
+    SHORT_TEXT_MAX, age_on, check_date_of_birth, check_length, check_nhs_number, check_upn, normalise_postcode,
+    require,
 )
 
 from ._checks import Checks
@@ -164,8 +165,10 @@ def _new_person(m: NewPerson) -> Person:
 
 
 def _default_family_name(members: tuple[NewPerson, ...], index: int | None) -> str:
+    """"Smith family", after the index child (or the first member), cut to fit a one-line field."""
     chosen = members[index] if index is not None else members[0]
-    return f"{chosen.family_name.strip()} family"
+    suffix = " family"
+    return f"{chosen.family_name.strip()[:SHORT_TEXT_MAX - len(suffix)].rstrip()}{suffix}"
 
 
 def create_family(uow: UnitOfWork, data: NewFamily) -> FamilyDetail:

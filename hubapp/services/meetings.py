@@ -18,7 +18,7 @@ from hubapp.domain.errors import ConcurrencyConflict, NotFound
 from hubapp.domain.meeting_dto import AttendeeInput, HeldInput, MeetingDetail, ProgressInput, ScheduleInput
 from hubapp.domain.plan_rules import CLOSING_DECISIONS, SCORE_MAX, SCORE_MIN, next_review_due
 from hubapp.domain.states import EpisodeAction, EpisodeState, PlanState, ProgressRating, ReviewAction, ReviewState
-from hubapp.domain.validation import check_length, format_uk_date, require
+from hubapp.domain.validation import check_date_range, check_length, format_uk_date, require
 
 from . import _plan_read as read
 from . import families
@@ -78,6 +78,8 @@ def schedule_meeting(uow: UnitOfWork, data: ScheduleInput) -> MeetingDetail:
         elif data.scheduled_for < read.now() - dt.timedelta(hours=1):
             checks.add("scheduled_for", "not_past",
                        "A meeting is arranged for a time to come; record a past one as held.")
+        else:
+            checks.run(check_date_range, data.scheduled_for, "scheduled_for", "Meeting time")
         checks.run(check_length, data.location, "location", "Where", 200)
         _check_attendees(checks, data.attendees, families.family_people(s, episode.family_id))
         checks.raise_if_any()
@@ -147,6 +149,8 @@ def record_meeting(uow: UnitOfWork, data: HeldInput) -> MeetingDetail:
         is_review = data.kind in REVIEW_KINDS
         if data.held_on > read.today():
             checks.add("held_on", "not_future", f"Held on {format_uk_date(data.held_on)} is in the future.")
+        else:
+            checks.run(check_date_range, data.held_on, "held_on", "Held on")
         if is_review and plan is None:
             checks.add("held_on", "no_plan", "There is no agreed plan to review yet: agree the plan first.")
         if plan is not None and data.kind in PLAN_MEETINGS:

@@ -12,7 +12,7 @@ from hubapp.domain import codes
 from hubapp.domain.dto import Changes
 from hubapp.domain.errors import ConcurrencyConflict, NotFound
 from hubapp.domain.plan_dto import NeedInput, NeedRow
-from hubapp.domain.validation import check_length, format_uk_date, require
+from hubapp.domain.validation import check_date_range, check_length, format_uk_date, require
 
 from . import _plan_read as read
 from . import families
@@ -48,6 +48,8 @@ def save_need(uow: UnitOfWork, data: NeedInput) -> tuple[NeedRow, ...]:
         identified = data.identified_on or today
         if identified > today:
             checks.add("identified_on", "not_future", f"Identified on {format_uk_date(identified)} is in the future.")
+        else:
+            checks.run(check_date_range, identified, "identified_on", "Identified on")
         members = families.family_people(s, episode.family_id)
         if any(p not in members for p in data.person_ids):
             checks.add("person_ids", "member", "A need can only be about members of this family.")

@@ -23,7 +23,7 @@ from hubapp.domain.plan_dto import (
 )
 from hubapp.domain.plan_rules import MAX_REVIEW_INTERVAL_DAYS, MIN_REVIEW_INTERVAL_DAYS, diff_plans
 from hubapp.domain.states import EpisodeState, PlanAction as PlanStep, PlanItemAction, PlanItemState, PlanState
-from hubapp.domain.validation import check_date_sequence, check_length, format_uk_date, require
+from hubapp.domain.validation import check_date_range, check_date_sequence, check_length, format_uk_date, require
 
 from . import _plan_read as read
 from . import families
@@ -165,10 +165,11 @@ def _check_action(checks: Checks, s: Session, a: PlanActionInput, where: str, la
                   members: set[int]) -> None:
     checks.run(require, a.what, f"{where}.what", f"What will happen ({label})")
     checks.run(check_length, a.what, f"{where}.what", f"What will happen ({label})", 20000)
+    # The typed "who" is stored beside a chosen person, worker or agency too: checked either way.
+    checks.run(check_length, a.who_text, f"{where}.who", f"Who ({label})", 200)
     if a.who_kind == WHO_TEXT or (not a.who_kind and a.who_text.strip()):
         if not a.who_text.strip():
             checks.add(f"{where}.who", "required", f"{label} needs an owner: who will do it?")
-        checks.run(check_length, a.who_text, f"{where}.who", f"Who ({label})", 200)
     elif a.who_kind in (WHO_PERSON, WHO_WORKER, WHO_AGENCY) and a.who_id is not None:
         if a.who_kind == WHO_PERSON and a.who_id not in members:
             checks.add(f"{where}.who", "member", f"{label}: the person doing it must be in this family.")
@@ -180,10 +181,14 @@ def _check_action(checks: Checks, s: Session, a: PlanActionInput, where: str, la
         checks.add(f"{where}.who", "required", f"{label} needs an owner: who will do it?")
     if a.due_on is None:
         checks.add(f"{where}.due_on", "required", f"{label} needs a date: by when will it be done?")
+    else:
+        checks.run(check_date_range, a.due_on, f"{where}.due_on", f"{label}: due date")
     if a.status not in set(PlanItemState):
         checks.add(f"{where}.status", "code", f"{label}: status must be one of the listed ones.")
     if a.status == PlanItemState.DONE and a.completed_on is not None and a.completed_on > read.today():
         checks.add(f"{where}.completed_on", "not_future", f"{label}: the date it was done is in the future.")
+    elif a.completed_on is not None:
+        checks.run(check_date_range, a.completed_on, f"{where}.completed_on", f"{label}: date done")
 
 
 def check_plan(s: Session, data: PlanInput, family_id: int, need_ids: set[int]) -> Checks:

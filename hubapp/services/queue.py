@@ -26,6 +26,7 @@ from hubapp.domain.transfer_dto import (
     BulkAllocateInput, BulkAllocateResult, QueueCounts, QueueFilter, QueueResult, StepUpFilter, TransferActionInput,
     TransferRow,
 )
+from hubapp.domain.validation import check_text
 
 from . import _transfer_read as read
 from . import _transfer_steps as steps
@@ -36,7 +37,12 @@ _QUEUE = tuple(STEP_DOWN_QUEUE_STATES)
 
 
 def step_down_queue(uow: UnitOfWork, f: QueueFilter) -> QueueResult:
-    """The step-down queue, oldest in its state first, with counts by RAG before the RAG filter."""
+    """The step-down queue, oldest in its state first, with counts by RAG before the RAG filter.
+
+    Raises:
+        ValidationError: filter text holding a character no database can take (NUL, a control character).
+    """
+    check_text(f.text, "text", "Search text")
     with uow:
         s = uow.session
         stmt = select(TransferRequest).join(Family, Family.id == TransferRequest.family_id).where(
@@ -60,6 +66,7 @@ def step_down_queue(uow: UnitOfWork, f: QueueFilter) -> QueueResult:
 
 def step_ups(uow: UnitOfWork, f: StepUpFilter) -> tuple[TransferRow, ...]:
     """The step-up requests the hubs sent: open ones first, oldest in their state first."""
+    check_text(f.text, "text", "Search text")
     with uow:
         s = uow.session
         stmt = select(TransferRequest).join(Family, Family.id == TransferRequest.family_id).where(

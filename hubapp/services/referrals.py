@@ -16,7 +16,7 @@ from hubapp.domain import codes, states
 from hubapp.domain.dto import Changes, DecisionInput, NewRequest, Page, RequestDetail, RequestFilter, RequestRow
 from hubapp.domain.errors import ConcurrencyConflict, NotFound
 from hubapp.domain.states import RequestAction, RequestOutcome, RequestState
-from hubapp.domain.validation import check_date_sequence, check_length, require
+from hubapp.domain.validation import check_date_sequence, check_length, check_text, require
 
 from . import families, intake_rules
 from ._checks import Checks
@@ -334,11 +334,26 @@ def rag(age_wd: int, sla_wd: int, decided: bool) -> str:
     return "amber" if age_wd == sla_wd else "red"
 
 
+#: The oldest age the inbox filters on, in working days (about 40 years).
+MAX_AGE_WD = 9999
+
+
 def list_requests(uow: UnitOfWork, f: RequestFilter) -> Page[RequestRow]:
     """A page of the referrals inbox: filtered and sorted in SQL, with age and RAG per row.
 
     Age is in working days from receipt to the decision (or to today while undecided).
+
+    Raises:
+        ValidationError: an age bound outside 0 to ``MAX_AGE_WD``, or filter text holding a character
+            no database can take (NUL, a control character).
     """
+    checks = Checks()
+    for name in ("min_age_wd", "max_age_wd"):
+        bound = getattr(f, name)
+        if bound is not None and not 0 <= bound <= MAX_AGE_WD:
+            checks.add(name, "range", f"Age must be from 0 to {MAX_AGE_WD} working days, not {bound}.")
+    checks.run(check_text, f.text, "text", "Family name filter")
+    checks.raise_if_any()
     with uow:
         s = uow.session
         cal = load_calendar(uow)

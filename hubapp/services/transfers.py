@@ -30,7 +30,7 @@ from hubapp.domain.states import (
 from hubapp.domain.transfer_dto import (
     NewStepDown, NewStepUp, TransferActionInput, TransferConflict, TransferDetail,
 )
-from hubapp.domain.validation import check_length, require
+from hubapp.domain.validation import check_date_range, check_length, require
 
 from . import _transfer_read as read
 from . import _transfer_steps as steps
@@ -128,8 +128,12 @@ def create_step_down(uow: UnitOfWork, data: NewStepDown) -> TransferDetail:
         if not codes.is_valid(codes.SERVICE, data.to_service) or data.to_service == "CSC":
             checks.add("to_service", "code", "Choose the early help service the family steps down to.")
         at = now()
-        if data.requested_at is not None and data.requested_at > at + dt.timedelta(minutes=5):
+        if data.requested_at is not None and data.requested_at.utcoffset() is None:
+            checks.add("requested_at", "timezone", "The time the step-down was requested must include a time zone.")
+        elif data.requested_at is not None and data.requested_at > at + dt.timedelta(minutes=5):
             checks.add("requested_at", "not_future", "The step-down cannot be requested in the future.")
+        elif data.requested_at is not None:
+            checks.run(check_date_range, data.requested_at, "requested_at", "Requested on")
         _check_consent(s, checks, data.consent_id, data.family_id)
         queued = s.scalars(select(TransferRequest).where(
             TransferRequest.family_id == data.family_id, TransferRequest.direction == DOWN,
