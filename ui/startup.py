@@ -5,7 +5,10 @@
    server profile's password comes from the keyring), else the embedded file. It is opened in a
    worker behind a small progress dialog: the schema gate (the embedded file is backed up and
    upgraded; a shared database never is), then sign-in. A broken profile file shows what to do.
-2. A wrong schema or an unreachable database shows what to do, and the program exits non-zero.
+2. A wrong schema shows what to do, and the program exits non-zero. An unreachable database
+   shows a "waiting for the database" message and is tried again with a growing pause (1 s up to
+   15 s); the program starts by itself when the database answers, or exits non-zero if the person
+   chooses Quit (scripted screenshot runs do not wait).
 3. An empty embedded database offers synthetic demo data or an empty start (``--demo N`` loads
    demo data without asking, for scripted screenshots).
 4. The main window opens; with ``--screenshot`` it is grabbed to a PNG once it shows data.
@@ -13,6 +16,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import logging
 from collections.abc import Callable
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_SCHEMA, EXIT_UNAVAILABLE = 0, 1, 2, 3
 DEMO_FAMILIES = 200
+# Pauses between tries while the database cannot be reached at start (seconds).
+RETRY_FIRST_S, RETRY_MAX_S = 1.0, 15.0
 CHOICE_DEMO, CHOICE_EMPTY = "demo", "empty"
 
 
@@ -232,6 +238,27 @@ def describe_open_error(exc: Exception) -> tuple[str, str, str, int]:
     )
 
 
+class WaitingForDatabase(QMessageBox):
+    """Non-blocking "cannot reach the database, still trying" message with a Quit button."""
+
+    def __init__(self, detail: str, parent: QWidget | None = None) -> None:
+        super().__init__(QMessageBox.Icon.Warning, "Waiting for the database",
+                         "hubapp cannot reach the database yet. It keeps trying, and starts by itself "
+                         "as soon as the database answers.", QMessageBox.StandardButton.NoButton, parent)
+        self.setObjectName("waitingForDatabase")
+        self.quit_button = self.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        self.setEscapeButton(self.quit_button)
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.show_attempt(detail, 0, 0.0)
+
+    def show_attempt(self, detail: str, attempts: int, next_in_s: float) -> None:
+        """Say how often it has tried, when it tries next, and what to do if it goes on."""
+        tried = f"Tried {attempts} time{'s' if attempts != 1 else ''}; next try in {next_in_s:.0f} s. " if attempts else ""
+        self.setInformativeText(
+            tried + "Check that this PC is connected to the network. If it goes on, tell IT the database "
+            "could not be reached" + (f" ({detail})." if detail else "."))
+
+
 # ---- The flow ----------------------------------------------------------------------------------
 
 
@@ -268,6 +295,12 @@ class Startup(QObject):
         self._progress: QProgressDialog | None = None
         self._screenshotter: Screenshotter | None = None
         self._notice = ""
+        self._waiting: WaitingForDatabase | None = None
+        self._attempts = 0
+        self._gave_up = False
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._try_again)
 
     def start(self) -> None:
         """Open the database in a worker."""
@@ -283,12 +316,21 @@ class Startup(QObject):
                 open_backend, self.profile, self._on_opened, lambda: self._exit(EXIT_OK))
             return
         self._show_progress("Opening the database…")
+        self._open()
+
+    def _open(self) -> None:
         url, profile = self.url, self.profile
         tasks.run_write(self, lambda: open_backend(with_saved_password(profile, url)), self._on_opened,
                         self._on_open_failed)
 
+    @property
+    def waiting(self) -> WaitingForDatabase | None:
+        """The "waiting for the database" message while start-up is retrying, else None."""
+        return self._waiting
+
     def shutdown(self) -> None:
         """After the event loop: let workers finish, then close the database."""
+        self._retry.stop()
         tasks.wait_idle()
         if self.backend is not None:
             self.backend.close()
@@ -298,6 +340,10 @@ class Startup(QObject):
 
     def _on_opened(self, opened: Opened) -> None:
         self._hide_progress()
+        self._stop_waiting()
+        if self._gave_up:  # the person chose Quit while the last try was still on its way
+            opened.backend.close()
+            return
         self.backend = opened.backend
         self._notice = opened.notice
         if not opened.empty:
@@ -347,6 +393,10 @@ class Startup(QObject):
 
     def _on_open_failed(self, exc: Exception) -> None:
         self._hide_progress()
+        if isinstance(exc, DatabaseUnavailable) and self.backend is None and self.options.screenshot is None:
+            self._wait_for_database(exc)
+            return
+        self._stop_waiting()
         title, text, details, code = describe_open_error(exc)
         log.error("Start-up failed: %s", exc)
         show_open_error(title, text, details)
@@ -365,6 +415,10 @@ class Startup(QObject):
                                                 self.options.search, self)
             self._screenshotter.sig_done.connect(self._on_screenshotter_done)
         self.window.show()
+        # Everything alive now (modules, Qt wrappers, the code lists) lives as long as the program.
+        # Taken out of the collector's sight, a full collection triggered by a worker's result rows
+        # no longer walks it while holding the GIL: that walk stalled the screen for 200-400 ms.
+        gc.freeze()
         QApplication.setQuitOnLastWindowClosed(True)
         if self._notice:
             self.window.statusBar().showMessage(self._notice, 20_000)
@@ -372,6 +426,40 @@ class Startup(QObject):
             # Unsaved work from last time (a crash, a closed window, a lost connection) is offered back.
             QTimer.singleShot(0, self.window.front_door.offer_drafts)
         self.sig_window_shown.emit(self.window)
+
+    # ---- Waiting for an unreachable database
+
+    def _wait_for_database(self, exc: DatabaseUnavailable) -> None:
+        log.warning("The database cannot be reached at start (try %d): %s", self._attempts + 1, exc)
+        self._attempts += 1
+        pause = min(RETRY_FIRST_S * 2 ** (self._attempts - 1), RETRY_MAX_S)
+        if self._waiting is None:
+            self._waiting = WaitingForDatabase(exc.detail or "")
+            self._waiting.quit_button.clicked.connect(self._give_up)
+            self._waiting.rejected.connect(self._give_up)
+            self._waiting.show()
+        self._waiting.show_attempt(exc.detail or "", self._attempts, pause)
+        self._retry.start(int(pause * 1000))
+
+    @Slot()
+    def _try_again(self) -> None:
+        if self._waiting is not None and not self._gave_up:
+            self._open()
+
+    @Slot()
+    def _give_up(self) -> None:
+        if self._waiting is None:
+            return
+        self._gave_up = True
+        self._stop_waiting()
+        self._exit(EXIT_UNAVAILABLE)
+
+    def _stop_waiting(self) -> None:
+        self._retry.stop()
+        if self._waiting is not None:
+            waiting, self._waiting = self._waiting, None
+            waiting.hide()
+            waiting.deleteLater()
 
     @Slot(int)
     def _on_screenshotter_done(self, code: int) -> None:

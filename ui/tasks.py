@@ -5,7 +5,8 @@ the way a single database connection would serialise them. Results come back on 
 through a small relay object. If the widget that asked (the *owner*) has been destroyed by then,
 the result is dropped.
 
-Errors: a domain error (``hubapp.domain.errors.DomainError``) goes to the caller's ``on_error``.
+Errors: a domain error (``hubapp.domain.errors.DomainError``) goes to the caller's ``on_error``;
+``DatabaseUnavailable`` is also told to the handler of :func:`set_unavailable_handler` first.
 Anything else is a bug: it is logged with its traceback and handed to the unexpected-error
 handler (the main window shows the first one in a message box); the program carries on.
 
@@ -28,7 +29,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from hubapp.domain.errors import DomainError
+from hubapp.domain.errors import DatabaseUnavailable, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class _Relay(QObject):
         assert isinstance(exc, BaseException)
         if isinstance(exc, Cancelled):
             return
+        if isinstance(exc, DatabaseUnavailable) and _unavailable_handler is not None:
+            _guarded(_unavailable_handler, exc)  # the window's connection banner; the caller still hears below
         if isinstance(exc, DomainError):
             if not self._owner_alive():
                 return
@@ -164,6 +167,7 @@ class _Relay(QObject):
 _pending: set[_Relay] = set()
 _pools: dict[str, QThreadPool] = {}
 _error_handler: Callable[[BaseException, bool], None] | None = None
+_unavailable_handler: Callable[[DatabaseUnavailable], None] | None = None
 
 
 def _pool(kind: str) -> QThreadPool:
@@ -181,6 +185,15 @@ def _guarded(callback: Callable[..., None], *args: object) -> None:
         callback(*args)
     except Exception as exc:  # noqa: BLE001 - see report_error
         report_error(exc, expected=False)
+
+
+def set_unavailable_handler(handler: Callable[[DatabaseUnavailable], None] | None) -> None:
+    """Install who hears that a task found the database unreachable (the main window's banner).
+
+    It is told on the GUI thread, before the task's own ``on_error``.
+    """
+    global _unavailable_handler
+    _unavailable_handler = handler
 
 
 def set_error_handler(handler: Callable[[BaseException, bool], None] | None) -> None:

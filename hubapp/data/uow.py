@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,6 +15,19 @@ from hubapp.domain.errors import (
 )
 
 from .db import Database
+from .models import AuditEvent, Worker
+
+log = logging.getLogger(__name__)
+
+#: PostgreSQL's deadlock_detected, serialization_failure and lock_not_available.
+LOST_RACE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+
+#: The table behind each kind of record a service names in a ``ConcurrencyConflict``.
+CONFLICT_TABLES = {
+    "family plan": "plan", "request for support": "request_for_support", "early help episode": "episode",
+    "need": "need", "assessment": "assessment", "meeting": "meeting",
+    "step-up request": "transfer_request", "step-down request": "transfer_request",
+}
 
 
 class UnitOfWork:
@@ -20,8 +35,9 @@ class UnitOfWork:
 
     Use as ``with uow: ...; uow.commit()``. Leaving the block without a commit rolls back, so a
     failed call leaves nothing half-written. Database errors become domain errors a person can
-    read: a lost race is ``ConcurrencyConflict``, a dropped connection ``DatabaseUnavailable``,
-    a refused grant ``PermissionDenied``.
+    read: a lost race (a stale version, or a deadlock PostgreSQL broke) is ``ConcurrencyConflict``,
+    naming who saved the record last and when where the audit trail may be read; a dropped
+    connection ``DatabaseUnavailable``; a refused grant ``PermissionDenied``.
 
     Args:
         db: the process's database.
@@ -68,7 +84,34 @@ class UnitOfWork:
             translated = translate_db_error(exc)
             if translated is not None:
                 raise translated from exc
+            if isinstance(exc, ConcurrencyConflict) and exc.changed_by is None:
+                self._name_last_change(exc)
         return False
+
+    def _name_last_change(self, conflict: ConcurrencyConflict) -> None:
+        """Say who saved the record last and when, from the audit trail, if this login may read it.
+
+        On PostgreSQL only coordinators and administrators may read ``audit_event``; for anyone
+        else the conflict keeps its plain wording. Runs in a short session of its own.
+        """
+        table = CONFLICT_TABLES.get(conflict.entity)
+        if table is None or not isinstance(conflict.key, int):
+            return
+        try:
+            with self.db.sessionmaker() as session:
+                row = session.execute(
+                    select(AuditEvent.db_user, AuditEvent.at)
+                    .where(AuditEvent.table_name == table, AuditEvent.row_key == str(conflict.key),
+                           AuditEvent.action == "UPDATE")
+                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)
+                ).first()
+                if row is None:
+                    return
+                name = session.scalar(select(Worker.display_name).where(Worker.username == row.db_user))
+        except Exception as exc:  # noqa: BLE001 - a refused or failed look-up only loses the "who"
+            log.info("Who changed %s %s cannot be told: %s", table, conflict.key, str(exc).splitlines()[0])
+            return
+        conflict.with_last_change(name or row.db_user, row.at)
 
     def flush(self) -> None:
         """Flush pending changes (to get ids), translating database errors."""
@@ -96,6 +139,10 @@ def translate_db_error(exc: BaseException) -> Exception | None:
     if isinstance(exc, StaleDataError):
         return ConcurrencyConflict("record", "?")
     if isinstance(exc, sa_exc.DBAPIError):
+        if getattr(exc.orig, "sqlstate", None) in LOST_RACE_SQLSTATES:
+            # Two saves locked the same rows in opposite orders (PostgreSQL picked this one to
+            # fail), or a lock wait ran out: the transaction was rolled back, so it is a lost race.
+            return ConcurrencyConflict("record", "?")
         lowered = str(exc.orig if exc.orig is not None else exc).lower()
         if "password authentication failed" in lowered or "no password supplied" in lowered or (
             "role" in lowered and "does not exist" in lowered and "connection" in lowered

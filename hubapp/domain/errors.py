@@ -6,6 +6,7 @@ UI can put the message beside the right field.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -81,15 +82,35 @@ class NotFound(DomainError):
 
 
 class ConcurrencyConflict(DomainError):
-    """Someone else saved the record first; this save was refused and nothing was written."""
+    """Someone else saved the record first; this save was refused and nothing was written.
 
-    def __init__(self, entity: str, key: object) -> None:
+    Args:
+        entity: what kind of record, e.g. ``"family plan"``.
+        key: its id.
+        changed_by: who saved it last (a worker's name), when the database can tell.
+        changed_at: when they saved it (aware UTC), when the database can tell.
+    """
+
+    def __init__(self, entity: str, key: object, changed_by: str | None = None,
+                 changed_at: dt.datetime | None = None) -> None:
         self.entity = entity
         self.key = key
-        super().__init__(
-            f"This {entity} was changed by someone else after you opened it. "
-            "Reload it to see their change, then apply yours again."
-        )
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """The sentence to show: who changed it and when, if known, and what to do."""
+        who = self.changed_by or "someone else"
+        when = f" at {self.changed_at.astimezone():%H:%M on %d/%m/%Y}" if self.changed_at else ""
+        return (f"This {self.entity} was changed by {who}{when} after you opened it, so your change was not "
+                "saved. Reload it to see their change, or apply yours again on top of it.")
+
+    def with_last_change(self, changed_by: str | None, changed_at: dt.datetime | None) -> None:
+        """Name who saved the record last and when (the unit of work looks it up after the refusal)."""
+        self.changed_by, self.changed_at = changed_by, changed_at
+        if type(self).__str__ is ConcurrencyConflict.__str__:
+            self.args = (self.describe(),)
 
 
 class SchemaMismatch(DomainError):

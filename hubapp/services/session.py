@@ -121,6 +121,15 @@ class Backend:
         self.actor = context.ensure_local_worker(self.uow())
         return summary
 
+    def ping(self) -> None:
+        """Check that the database answers (a one-row query on a fresh transaction).
+
+        Raises:
+            DatabaseUnavailable: it does not.
+        """
+        with self.uow() as uow:
+            uow.session.execute(select(1))
+
     def close(self) -> None:
         """Close every connection."""
         self.db.dispose()

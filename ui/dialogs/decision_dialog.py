@@ -282,10 +282,15 @@ class DecisionDialog(FormDialog):
             return
         if isinstance(exc, (ConcurrencyConflict, IllegalTransition)):
             self._conflict = True
+            who = getattr(exc, "changed_by", None) or "Someone else"
+            at = getattr(exc, "changed_at", None)
+            when = f" at {fmt.uk_datetime(at)}" if at is not None else ""
+            # Reload is done at once (what they did shows above); re-apply is "Decide again" with what is typed.
             self.banner.show_message(
-                "Someone else changed this request while you were deciding (perhaps it was decided on another "
+                f"{who} changed this request{when} while you were deciding (perhaps it was decided on another "
                 "PC), so your decision was not recorded. The request has been reloaded above; what you typed is "
-                "kept. Check it, then decide again if it still needs a decision.", "warning")
+                "kept. Check it, then decide again if it still needs a decision.", "warning",
+                "Decide again (Ctrl+S)")
             self.reload()
         elif isinstance(exc, DatabaseUnavailable):
             self.banner.show_message("The database cannot be reached, so the decision was not recorded. What you "

@@ -134,15 +134,59 @@ def test_a_database_newer_than_the_program_is_refused_with_advice(
     assert "What to do" in details and "Traceback" not in details
 
 
-def test_an_unreachable_server_is_explained(
+def test_an_unreachable_server_is_waited_for_and_quit_exits(
     start: Callable[[StartOptions], Run], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(startup, "show_open_error", lambda title, text, details="", parent=None: shown.append(title))
+    monkeypatch.setattr(startup, "RETRY_FIRST_S", 0.05)
     run = start(StartOptions(database_url="postgresql+psycopg://nobody@127.0.0.1:9/nothing"))
+    # It does not give up: it says it is waiting, and keeps trying.
+    qtbot.waitUntil(lambda: run.flow.waiting is not None and run.flow._attempts >= 2, timeout=30_000)  # noqa: SLF001
+    waiting = run.flow.waiting
+    assert waiting is not None and waiting.isVisible()
+    assert "keeps trying" in waiting.text() and "Tried" in waiting.informativeText()
+    assert run.codes == [] and shown == []
+    waiting.quit_button.click()
+    assert run.codes == [startup.EXIT_UNAVAILABLE]
+    assert run.flow.waiting is None and not run.windows
+
+
+def test_an_unreachable_server_is_explained_at_once_in_a_scripted_run(
+    start: Callable[[StartOptions], Run], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(startup, "show_open_error", lambda title, text, details="", parent=None: shown.append(title))
+    run = start(StartOptions(database_url="postgresql+psycopg://nobody@127.0.0.1:9/nothing",
+                             screenshot=tmp_path / "shot.png"))
     qtbot.waitUntil(lambda: bool(run.codes), timeout=30_000)
     assert run.codes == [startup.EXIT_UNAVAILABLE]
     assert shown == ["Cannot reach the database"]
+
+
+@pytest.mark.postgres
+def test_a_server_down_at_start_is_waited_for_and_the_program_starts_by_itself(
+    start: Callable[[StartOptions], Run], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, pg_url: str
+) -> None:
+    """Fault 2 of issue 7, at start: the server is down, the program waits, the server comes back."""
+    from tests.integration._faults import CuttableProxy
+    from tests.unit.ui.test_faults_plan_editor import _backend
+
+    backend = _backend(pg_url)  # a worker for the test server's login, as the program needs
+    make_seed(backend)
+    backend.close()
+    monkeypatch.setattr(startup, "RETRY_FIRST_S", 0.1)
+    monkeypatch.setattr(startup, "RETRY_MAX_S", 0.5)
+    proxy = CuttableProxy(up=False)
+    try:
+        run = start(StartOptions(database_url=proxy.url_for(pg_url)))
+        qtbot.waitUntil(lambda: run.flow.waiting is not None, timeout=30_000)
+        assert not run.windows and not run.codes
+        proxy.restore()  # nobody touches anything: it starts by itself
+        window = _window(run, qtbot)
+        assert window.isVisible() and run.flow.waiting is None
+    finally:
+        proxy.close()
 
 
 def test_a_malformed_address_is_explained(

@@ -1,6 +1,10 @@
 """Arrange a TAF meeting, or record one as held: who came (with their agencies), progress on each
 goal of the plan in force (improved / no change / worse and a 0–10 score), and the decision, with
 the next review date it leads to shown as it is chosen.
+
+A meeting record is long to type, so while it is typed it is kept as a draft on this PC
+(:class:`DraftAutosave`, kind ``"meeting"``), removed once recorded or deliberately discarded,
+and offered back the next time a meeting of the episode is recorded (after a crash too).
 """
 
 from __future__ import annotations
@@ -20,10 +24,16 @@ from hubapp.domain.meeting_dto import AttendeeInput, HeldInput, MeetingDetail, P
 from hubapp.domain.plan_dto import EpisodeDetail, PlanDetail
 from hubapp.domain.plan_rules import next_review_due
 from hubapp.domain.validation import format_uk_date
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import meetings
 from hubapp.services.session import Backend
+from ui.dialogs import prompts
 from ui.pages.episode.dialogs import ServiceDialog, read_date
 from ui.pages.episode.field_errors import ErrorLabel
+from ui.widgets.draft_autosave import DraftAutosave
+
+#: The draft journal's kind for meeting records.
+DRAFT_KIND = "meeting"
 
 RATINGS = (("", "Choose…"), ("IMPROVED", "Improved"), ("NO_CHANGE", "No change"), ("WORSE", "Worse"))
 NAME, ROLE, AGENCY, PRESENT = range(4)
@@ -39,10 +49,13 @@ class MeetingDialog(ServiceDialog):
         scheduled: the scheduled meeting being recorded as held, if any.
         schedule: arrange a meeting instead of recording one.
         parent: the parent widget.
+        journal: where the record's draft is kept (recording only; default: the user's data directory).
+        draft: a kept draft of this record to carry on with.
     """
 
     def __init__(self, backend: Backend, episode: EpisodeDetail, plan: PlanDetail | None,
-                 scheduled: MeetingDetail | None = None, schedule: bool = False, parent: QWidget | None = None) -> None:
+                 scheduled: MeetingDetail | None = None, schedule: bool = False, parent: QWidget | None = None,
+                 journal: DraftJournal | None = None, draft: Draft | None = None) -> None:
         title = "Arrange a meeting" if schedule else "Record a meeting"
         super().__init__(title, parent)
         self.setMinimumSize(860, 640 if not schedule else 420)
@@ -97,6 +110,112 @@ class MeetingDialog(ServiceDialog):
             self.next_review.setProperty("role", "muted")
             self.form.addRow("Next review", self.next_review)
             self._update_next_review()
+        self.autosave: DraftAutosave | None = None
+        self._dirty = False
+        if not schedule:
+            self.autosave = DraftAutosave(journal or DraftJournal(), DRAFT_KIND, backend.display_name, self._snapshot,
+                                          draft.id if draft else None, self)
+            if draft is not None:
+                self.restore(draft.data)
+                self._dirty = True
+            self._watch_edits()
+
+    # ---- Drafts
+
+    @property
+    def is_dirty(self) -> bool:
+        """Whether something was typed since the form opened."""
+        return self._dirty
+
+    def state(self) -> dict[str, Any]:
+        """The record as typed, as plain JSON values."""
+        attendees = []
+        for row in range(self.attendees.rowCount()):
+            texts = [(self.attendees.item(row, c).text() if self.attendees.item(row, c) else "")
+                     for c in (NAME, ROLE, AGENCY)]
+            present = self.attendees.item(row, PRESENT)
+            attendees.append([*texts, present is not None and present.checkState() == Qt.CheckState.Checked])
+        progress = []
+        for row in range(self.progress.rowCount()):
+            goal, rating = self.progress.item(row, 0), self.progress.cellWidget(row, 1)
+            score, comment = self.progress.item(row, 2), self.progress.item(row, 3)
+            progress.append({"goal_id": goal.data(Qt.ItemDataRole.UserRole) if goal else None,
+                             "rating": rating.currentData() if isinstance(rating, QComboBox) else "",
+                             "score": score.text() if score else "", "comment": comment.text() if comment else ""})
+        return {"episode_id": self._episode.id, "meeting_id": self._scheduled.row.id if self._scheduled else None,
+                "kind": self.kind.currentData(), "held_on": self.held_on.text(), "location": self.location.text(),
+                "attendees": attendees, "progress": progress, "decision": self.decision.currentData(),
+                "notes": self.notes.toPlainText()}
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Put a draft's record back into the form (goals matched by id; goals gone are left out)."""
+        self.kind.setCurrentIndex(max(0, self.kind.findData(data.get("kind"))))
+        self.held_on.setText(str(data.get("held_on") or ""))
+        self.location.setText(str(data.get("location") or ""))
+        self.attendees.setRowCount(0)
+        for name, role, agency, present in data.get("attendees") or []:
+            row = self._add_attendee(self.attendees, str(name), str(role), str(agency))
+            item = self.attendees.item(row, PRESENT)
+            item.setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
+        by_goal = {p.get("goal_id"): p for p in data.get("progress") or []}
+        for row in range(self.progress.rowCount()):
+            goal = self.progress.item(row, 0)
+            kept = by_goal.get(goal.data(Qt.ItemDataRole.UserRole) if goal else None)
+            rating = self.progress.cellWidget(row, 1)
+            if kept is None or not isinstance(rating, QComboBox):
+                continue
+            rating.setCurrentIndex(max(0, rating.findData(kept.get("rating") or "")))
+            self.progress.item(row, 2).setText(str(kept.get("score") or ""))
+            self.progress.item(row, 3).setText(str(kept.get("comment") or ""))
+        self.decision.setCurrentIndex(max(0, self.decision.findData(data.get("decision"))))
+        self.notes.setPlainText(str(data.get("notes") or ""))
+        self._update_next_review()
+
+    def _snapshot(self) -> tuple[str, dict[str, Any]]:
+        return f"Meeting record for the {self._episode.family_name}", self.state()
+
+    def _watch_edits(self) -> None:
+        for edit in (self.held_on, self.location):
+            edit.textEdited.connect(self._on_edited)
+        self.notes.textChanged.connect(self._on_edited)
+        for combo in (self.kind, self.decision):
+            combo.activated.connect(self._on_edited)
+        for table in (self.attendees, self.progress):
+            table.itemChanged.connect(self._on_edited)
+            table.model().rowsRemoved.connect(self._on_edited)
+        for row in range(self.progress.rowCount()):
+            rating = self.progress.cellWidget(row, 1)
+            if isinstance(rating, QComboBox):
+                rating.activated.connect(self._on_edited)
+
+    def _on_edited(self, *_args: object) -> None:
+        self._dirty = True
+        if self.autosave is not None:
+            self.autosave.touch()
+
+    def _on_done(self, value: Any) -> None:
+        if self.autosave is not None:
+            self.autosave.discard()
+        self._dirty = False
+        super()._on_done(value)
+
+    def _on_failed(self, exc: Exception) -> None:
+        if self.autosave is not None and self._dirty:
+            self.autosave.touch()
+            self.autosave.flush()
+        super()._on_failed(exc)
+
+    def reject(self) -> None:  # noqa: D102 - Qt override: Cancel, Esc and the window's close button
+        if self.autosave is not None and self._dirty:
+            answer = prompts.ask_discard(self, "this meeting record")
+            if answer == prompts.CANCEL:
+                return
+            if answer == prompts.DISCARD:
+                self.autosave.discard()
+            else:
+                self.autosave.touch()
+                self.autosave.flush()
+        super().reject()
 
     # ---- Building
 

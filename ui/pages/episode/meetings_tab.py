@@ -3,18 +3,22 @@ meetings held and arranged, and the buttons to arrange, record, cancel or print 
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hubapp.domain.errors import DomainError
 from hubapp.domain.meeting_dto import MeetingDetail, MeetingRow
 from hubapp.domain.plan_dto import EpisodeDetail, PlanDetail
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import meetings, plans
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
 from ui.models.base import Column, RowTableModel
 from ui.pages.episode.field_errors import ErrorLabel
+from ui.dialogs import prompts
+from ui.pages.episode.meeting_dialog import DRAFT_KIND as MEETING_DRAFT
 from ui.pages.episode.meeting_dialog import MeetingDialog
 from ui.widgets.chips import ChipRow
 from ui.widgets.table import ColumnFitter, EmptyStateStack, make_table, set_column_widths
@@ -61,6 +65,8 @@ class MeetingsTab(QWidget):
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._backend = backend
+        self.journal = DraftJournal()  # unsaved meeting records (kept while typed, offered back)
+        self._dialogs: list[MeetingDialog] = []
         self.episode: EpisodeDetail | None = None
         self.next_due = QLabel(self)
         self.next_due.setProperty("role", "heading")
@@ -146,13 +152,30 @@ class MeetingsTab(QWidget):
     def _show_dialog(self, plan: PlanDetail | None, scheduled: MeetingDetail | None, schedule: bool) -> None:
         e = self.episode
         assert e is not None
-        dialog = MeetingDialog(self._backend, e, plan, scheduled, schedule, self)
+        draft = None if schedule else self._offer_draft(e.id, scheduled.row.id if scheduled else None)
+        dialog = MeetingDialog(self._backend, e, plan, scheduled, schedule, self, self.journal, draft)
+        self._dialogs = [d for d in self._dialogs if shiboken6.isValid(d)] + [dialog]
         if dialog.exec() and dialog.result_value is not None:
             detail: MeetingDetail = dialog.result_value
             self.sig_message.emit(detail.notice or ("Meeting arranged." if schedule else "Meeting recorded."))
             if detail.notice:
                 self.message.show_message(detail.notice)
             self.sig_changed.emit(detail.changes)
+
+    def _offer_draft(self, episode_id: int, meeting_id: int | None) -> Draft | None:
+        """A kept, unsaved record of a meeting of this episode: offer it back (``None``: start afresh)."""
+        in_use = {d.autosave.draft_id for d in self._dialogs if shiboken6.isValid(d) and d.autosave is not None}
+        for draft in self.journal.drafts(MEETING_DRAFT, self._backend.display_name):
+            if draft.id in in_use:
+                continue  # still held by a form of this window
+            if draft.data.get("episode_id") == episode_id and draft.data.get("meeting_id") == meeting_id:
+                answer = prompts.ask_restore(self, draft)
+                if answer == prompts.RESTORE:
+                    return draft
+                if answer == prompts.DISCARD and prompts.confirm_discard_draft(self, draft):
+                    self.journal.discard(draft.id)
+                return None
+        return None
 
     def _record_selected(self) -> None:
         m = self._selected()

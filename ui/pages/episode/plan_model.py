@@ -102,6 +102,15 @@ class PlanEditModel(QAbstractTableModel):
         self._reflow()
         self.endResetModel()
 
+    def load_goals(self, plan: PlanDetail | None, goals: list[EditGoal]) -> None:
+        """Show ``goals`` (typed, restored or re-applied) as the edits of ``plan``."""
+        self.beginResetModel()
+        self.editable = plan is not None and plan.editable
+        self.goals = goals
+        self._errors.clear()
+        self._reflow()
+        self.endResetModel()
+
     def add_goal(self, sf_outcome: str = "") -> QModelIndex:
         """Add an empty goal at the end; returns the index to edit."""
         self.beginResetModel()

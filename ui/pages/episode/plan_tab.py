@@ -4,9 +4,17 @@ network's contribution, services, notes for professionals and the review interva
 A draft is edited in place (Ctrl+S saves it whole). An agreed version is frozen: the grid is read
 only, "Start a new version" makes a draft copy to edit, and the actions' progress can still be
 recorded. "Agree with the family…" records the agreement; "Preview and print…" opens the preview.
+
+Nothing typed is lost: the edits are kept as a draft on this PC while they are typed
+(:class:`DraftAutosave`) and offered back when the plan is next opened, after a crash too. If
+the database cannot be reached the banner says so and "Try again" saves the same edits once. If
+someone else saved the draft first, the banner names them and offers "Reload" (take their version,
+drop mine) or "Re-apply" (take their version, put my edits on top, save again; :mod:`plan_merge`).
 """
 
 from __future__ import annotations
+
+import copy
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -15,18 +23,26 @@ from PySide6.QtWidgets import (
     QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
-from hubapp.domain.errors import DomainError, ValidationError
+from hubapp.domain.errors import ConcurrencyConflict, DatabaseUnavailable, DomainError, ValidationError
 from hubapp.domain.plan_dto import ActionStatusInput, EpisodeDetail, Owner, PlanDetail, PlanInput
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import plans
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
+from ui.dialogs import prompts
+from ui.pages.episode import plan_merge
 from ui.pages.episode.dialogs import AgreeDialog
 from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
 from ui.pages.episode.needs_panel import NeedsPanel
 from ui.pages.episode.plan_delegate import PlanDelegate
 from ui.pages.episode.plan_model import WHAT, PlanEditModel
+from ui.widgets.banner import Banner
+from ui.widgets.draft_autosave import DraftAutosave
 from ui.widgets.table import ColumnFitter, set_column_widths
+
+#: The draft journal's kind for plan edits.
+DRAFT_KIND = "plan"
 
 PLAN_STATUS = {"DRAFT": "Draft – not agreed yet", "AGREED": "Agreed, waiting to start", "ACTIVE": "Agreed and running",
                "SUPERSEDED": "Replaced by a newer version", "ENDED": "Ended"}
@@ -46,18 +62,21 @@ class PlanTab(QWidget):
         sig_changed(object): a save went through; the ``Changes`` it made.
         sig_print_requested(int): preview and print this plan version.
         sig_message(str): a short message for the status bar.
+        sig_save_finished(bool): a save attempt ended (whether it saved).
 
     Args:
         backend: the open database.
         parent: the parent widget.
+        journal: where drafts are kept (default: the user's data directory).
     """
 
     # ---- Signals
     sig_changed = Signal(object)
     sig_print_requested = Signal(int)
     sig_message = Signal(str)
+    sig_save_finished = Signal(bool)
 
-    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None, journal: DraftJournal | None = None) -> None:
         super().__init__(parent)
         self._backend = backend
         self._latest = tasks.LatestOnly()
@@ -65,6 +84,17 @@ class PlanTab(QWidget):
         self.plan: PlanDetail | None = None
         self.owners: tuple[Owner, ...] = ()
         self._dirty = False
+        self._saving = False
+        self._base: plan_merge.PlanEdits | None = None  # the saved version the edits started from
+        self.journal = journal or DraftJournal()
+        self.autosave = DraftAutosave(self.journal, DRAFT_KIND, backend.display_name, self._snapshot, parent=self)
+        self.notice = Banner(self)
+        self.notice.setObjectName("PlanNotice")
+        self.notice.sig_action_triggered.connect(self._on_notice_action_triggered)
+        self._notice_action = ""
+        self.reload_button = _button("Reload their version", self, "Drop your edits and show the version saved now")
+        self.reload_button.hide()
+        self.reload_button.clicked.connect(self.reload_theirs)
 
         self.title = QLabel("No plan yet", self)
         self.title.setProperty("role", "heading")
@@ -153,17 +183,51 @@ class PlanTab(QWidget):
     def save(self) -> None:
         """Save the draft (every field at once)."""
         plan = self.plan
-        if plan is None or not plan.editable:
+        if plan is None or not plan.editable or self._saving:
             return
+        if self._dirty:
+            self.autosave.flush()
         goals, problems = self.model.to_input()
         if problems:
             self._show_errors(problems)
+            self.sig_save_finished.emit(False)
             return
         data = PlanInput(plan.id, plan.version, goals, self.network.toPlainText(), self.services.toPlainText(),
                          self.notes.toPlainText(), self.interval.value() * 7)
         backend = self._backend
-        self.save_button.setEnabled(False)
+        self._set_saving(True)
         tasks.run_write(self, lambda: plans.save_plan(backend.uow(), data), self._on_saved, self._on_failed)
+
+    def edits(self) -> plan_merge.PlanEdits:
+        """What the editor holds now."""
+        return plan_merge.PlanEdits(copy.deepcopy(self.model.goals), self.network.toPlainText(),
+                                    self.services.toPlainText(), self.notes.toPlainText(), self.interval.value())
+
+    def reload_theirs(self) -> None:
+        """After a refused save: show the version saved now and drop my edits (and their draft)."""
+        plan = self.plan
+        if plan is None:
+            return
+        self.autosave.discard()
+        self._dirty = False
+        self._hide_notice()
+        backend, plan_id = self._backend, plan.id
+        self._latest.start(self, lambda: plans.get_plan(backend.uow(), plan_id), self._show)
+
+    def reapply(self) -> None:
+        """After a refused save: take the version saved now, put my edits on top, and save again."""
+        plan, base = self.plan, self._base
+        if plan is None or base is None:
+            return
+        mine = self.edits()
+        backend, plan_id = self._backend, plan.id
+
+        def merged(latest: PlanDetail) -> None:
+            self._show_edits(latest, plan_merge.reapply(base, mine, plan_merge.edits_of(latest)))
+            self.save()
+
+        self._hide_notice()
+        self._latest.start(self, lambda: plans.get_plan(backend.uow(), plan_id), merged, self._on_failed)
 
     # ---- Building
 
@@ -205,6 +269,10 @@ class PlanTab(QWidget):
         column = QVBoxLayout(body)
         column.setContentsMargins(12, 10, 12, 10)
         column.addLayout(top)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        column.addLayout(notice_row)
         column.addWidget(self.summary)
         column.addWidget(self.needs)
         column.addSpacing(6)
@@ -243,23 +311,36 @@ class PlanTab(QWidget):
         if shown is not None and shown.id == plan.id and (shown.version == plan.version or self._dirty):
             return  # nothing new, or typing under way: never pull the grid from under the person
         self._show(plan)
+        if plan.editable:
+            self._offer_draft(plan)
 
     def _show(self, plan: PlanDetail | None) -> None:
-        self.plan = plan
+        if plan is None or self.plan is None or plan.id != self.plan.id:
+            self.autosave.restart()  # another version: its edits are another draft
+            self._hide_notice()
+        self._show_edits(plan, plan_merge.edits_of(plan) if plan is not None else None)
         self._dirty = False
+
+    def _show_edits(self, plan: PlanDetail | None, edits: plan_merge.PlanEdits | None) -> None:
+        """Show ``plan`` with ``edits`` in the editor (its own content, or edits restored or re-applied)."""
+        self.plan = plan
+        self._base = plan_merge.edits_of(plan) if plan is not None else None
+        self._dirty = edits is not None and edits != self._base
         self.errors.clear()
         self.model.set_errors(())
         self.model.load(plan, self.owners)
+        if edits is not None:
+            self.model.load_goals(plan, edits.goals)
         editable = plan is not None and plan.editable
-        for box, text in ((self.network, plan.network_contribution if plan else ""),
-                          (self.services, plan.services_provided if plan else ""),
-                          (self.notes, plan.staff_notes if plan else "")):
+        for box, text in ((self.network, edits.network if edits else ""),
+                          (self.services, edits.services if edits else ""),
+                          (self.notes, edits.notes if edits else "")):
             box.blockSignals(True)
             box.setPlainText(text)
             box.setReadOnly(not editable)
             box.blockSignals(False)
         self.interval.blockSignals(True)
-        self.interval.setValue(max(1, (plan.review_interval_days if plan else 42) // 7))
+        self.interval.setValue(edits.interval_weeks if edits else 6)
         self.interval.setEnabled(editable)
         self.interval.blockSignals(False)
         e = self.episode
@@ -291,20 +372,97 @@ class PlanTab(QWidget):
     def _on_model_edited(self) -> None:
         if self.plan is not None and self.plan.editable:
             self._dirty = True
+            self.autosave.touch()
 
     def _on_saved(self, plan: PlanDetail) -> None:
-        self.save_button.setEnabled(True)
+        self._set_saving(False)
+        self.autosave.discard()
+        self._hide_notice()
         self._show(plan)
         self.sig_message.emit(f"Version {plan.version_no} saved.")
         self.sig_changed.emit(plan.changes)
+        self.sig_save_finished.emit(True)
 
     def _on_failed(self, exc: Exception) -> None:
-        self.save_button.setEnabled(True)
+        self._set_saving(False)
         if isinstance(exc, ValidationError):
             self._show_errors(exc.errors)
+        elif isinstance(exc, ConcurrencyConflict):
+            self.errors.clear()
+            self._show_notice(f"{exc} Your edits are still here and kept on this PC.", "warning",
+                              "Re-apply my edits and save", reload=True)
+        elif isinstance(exc, DatabaseUnavailable):
+            self.errors.clear()
+            if self._dirty:
+                self.autosave.touch()
+                self.autosave.flush()
+            self._show_notice("The database cannot be reached, so the plan was not saved. Your edits are still here "
+                              "and kept on this PC. Try again when the connection is back.", "error",
+                              "Try again (Ctrl+S)")
         else:
             self.errors.clear()
             self.summary.show_message(str(exc) if isinstance(exc, DomainError) else "The plan could not be saved.")
+        self.sig_save_finished.emit(False)
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.save_button.setEnabled(not saving)
+
+    def _show_notice(self, text: str, kind: str, action: str, reload: bool = False) -> None:
+        self._notice_action = action
+        self.notice.show_message(text, kind, action)
+        self.reload_button.setVisible(reload)
+
+    def _hide_notice(self) -> None:
+        self._notice_action = ""
+        self.notice.hide()
+        self.reload_button.hide()
+
+    def _on_notice_action_triggered(self) -> None:
+        if self._notice_action.startswith("Re-apply"):
+            self.reapply()
+        else:
+            self.save()
+
+    # ---- Drafts
+
+    def _snapshot(self) -> tuple[str, dict[str, object]]:
+        plan, e = self.plan, self.episode
+        family = e.family_name if e is not None else "a family"
+        title = f"Plan of the {family}" + (f" (version {plan.version_no})" if plan else "")
+        base = self._base or plan_merge.PlanEdits([], "", "", "", 6)
+        return title, {"plan_id": plan.id if plan else None, "episode_id": e.id if e else None,
+                       "base": plan_merge.to_json(base), "mine": plan_merge.to_json(self.edits())}
+
+    def _offer_draft(self, plan: PlanDetail) -> None:
+        """A kept draft of this version's edits (the program died, or the page was left): offer it back."""
+        waiting = self._waiting_draft(plan.id)
+        if waiting is None or self._dirty:
+            return
+        answer = prompts.ask_restore(self, waiting)
+        if answer == prompts.RESTORE:
+            self.restore_draft(waiting)
+        elif answer == prompts.DISCARD and prompts.confirm_discard_draft(self, waiting):
+            self.journal.discard(waiting.id)
+
+    def _waiting_draft(self, plan_id: int) -> Draft | None:
+        for draft in self.journal.drafts(DRAFT_KIND, self._backend.display_name):
+            if draft.data.get("plan_id") == plan_id and draft.id != self.autosave.draft_id:
+                return draft
+        return None
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Put a kept draft's edits back, on top of the version saved now (re-applied if it moved on)."""
+        plan = self.plan
+        if plan is None:
+            return
+        base = plan_merge.from_json(draft.data.get("base") or {})  # type: ignore[arg-type]
+        mine = plan_merge.from_json(draft.data.get("mine") or {})  # type: ignore[arg-type]
+        self._show_edits(plan, plan_merge.reapply(base, mine, plan_merge.edits_of(plan)))
+        self.autosave.draft_id = draft.id
+        self._dirty = True
+        self._show_notice(f"Your unsaved edits from {fmt.uk_datetime(draft.saved_at)} are back. Save them with "
+                          "Ctrl+S.", "info", "Save now")
 
     def _start(self) -> None:
         e = self.episode
