@@ -12,6 +12,9 @@ Options:
     --connect            show the sign-in dialog first (profile, server, user name, password)
     --self-test          check this installation on a temporary database, print a line per step
 
+With ``HUBAPP_READY_MARKER=1`` in the environment it prints ``hubapp-ready <epoch seconds>`` on
+standard output once the main window shows its first page's data (the start-up benchmark).
+
 A second copy started for the same login and database shows the first copy's window and exits.
 """
 
@@ -19,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -67,11 +72,19 @@ def main(argv: list[str] | None = None) -> int:
     if options.screenshot is None and startup.url and not guard.claim():
         return 0  # the copy already open shows its window instead
     guard.sig_activation_requested.connect(lambda: single_instance.raise_window(startup.window))
+    if os.environ.get("HUBAPP_READY_MARKER") == "1":
+        startup.sig_window_shown.connect(_print_when_ready)
     QTimer.singleShot(0, startup.start)
     code = app.exec()
     guard.close()
     startup.shutdown()
     return code
+
+
+def _print_when_ready(window: object) -> None:
+    """Print the ready marker once the window's first page shows data (``HUBAPP_READY_MARKER``)."""
+    window.sig_first_data_loaded.connect(  # type: ignore[attr-defined]
+        lambda: print(f"hubapp-ready {time.time():.6f}", flush=True))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ class Episode(Versioned, Base):
     __tablename__ = "episode"
     __table_args__ = (
         Index("ix_episode_hub_status", "hub_id", "status"),
+        Index("ix_episode_hub_family", "hub_id", "family_id"),  # visible families (migration 0003)
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
     )
 

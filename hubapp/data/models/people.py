@@ -14,6 +14,7 @@ class Family(Versioned, Base):
     """A household worked with as a whole (Think Family)."""
 
     __tablename__ = "family"
+    __table_args__ = (Index("ix_family_hub_id_id", "hub_id", "id"),)  # visible families (migration 0003)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(ShortText)
@@ -37,6 +38,7 @@ class Person(Versioned, Base):
     __tablename__ = "person"
     __table_args__ = (
         Index("ix_person_family_given", "family_name_key", "given_name_key"),
+        Index("ix_person_given_name_key", "given_name_key"),  # search by given name (migration 0003)
         Index(
             "ix_person_search_name_trgm",
             "search_name",

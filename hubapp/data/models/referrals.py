@@ -17,6 +17,9 @@ class RequestForSupport(Versioned, Base):
     __table_args__ = (
         Index("ix_request_hub_status_received", "hub_id", "status", "received_at"),
         Index("ix_request_received_at", "received_at"),
+        # Row-level security's visible families (migration 0003): index-only by hub.
+        Index("ix_request_hub_family", "hub_id", "family_id"),
+        Index("ix_request_decision_hub_family", "decision_hub_id", "family_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

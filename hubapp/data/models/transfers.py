@@ -17,6 +17,7 @@ class TransferRequest(Versioned, Base):
     __table_args__ = (
         Index("ix_transfer_direction_status_changed", "direction", "status", "state_changed_at"),
         Index("ix_transfer_hub_status", "hub_id", "status"),
+        Index("ix_transfer_hub_family", "hub_id", "family_id"),  # visible families (migration 0003)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
