@@ -2,7 +2,9 @@
 
 Keyboard first: Ctrl+K (or Ctrl+F) goes to the search box, Down moves into the results, Enter
 opens a family; Ctrl+1, Ctrl+2 and Ctrl+3 switch area; Alt+Left goes back; F5 reloads the page.
-The Referrals entry shows how many requests wait for a decision.
+The Referrals entry shows how many requests wait for a decision. When the database cannot be
+reached, a banner says so across the top; once it answers again (:class:`ConnectionWatch`), the
+banner goes and the page shown is reloaded, without the person doing anything.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from hubapp.services import referrals
 from hubapp.services.session import Backend
 from ui import settings, tasks
 from ui.app_events import app_events
+from ui.connection_watch import ConnectionWatch
 from ui.front_door import FrontDoor
 from ui.pages.caseload_page import CaseloadPage
+from ui.pages.dashboard.area import DashboardArea
 from ui.pages.episode.episode_page import EpisodePage
 from ui.pages.family_page import FamilyPage
 from ui.pages.referrals_page import ReferralsPage
@@ -29,6 +33,7 @@ from ui.pages.search_page import SearchPage
 from ui.pages.transfers.area import HINTS as TRANSFER_HINTS, TransferArea
 from ui.resources import icon
 from ui.security import SecurityActions
+from ui.widgets.banner import Banner
 from ui.widgets.nav_list import NavList
 
 BADGE_POLL_MS = 60_000
@@ -92,7 +97,13 @@ class MainWindow(QMainWindow):
         self.front_door = FrontDoor(self, backend, actor)
         self.front_door.install(self)
         self.transfer_area = TransferArea(self, backend, actor)  # step-downs, step-ups, live updates
+        self.dashboard_area = DashboardArea(self, backend, actor)  # Ctrl+7, coordinators and managers (issue 9)
         self.security = SecurityActions(self, backend, actor)  # idle lock, change my password (issue 6)
+        self.connection = ConnectionWatch(backend, self)  # lost connection: banner, probe, reload (issue 7)
+        self.connection.sig_lost.connect(self._on_connection_lost)
+        self.connection.sig_restored.connect(self._on_connection_restored)
+        self.transfer_area.listener.sig_listening_changed.connect(self._on_listener_listening_changed)
+        tasks.set_unavailable_handler(self.connection.report_lost)
 
         self._badge_timer = QTimer(self)
         self._badge_timer.setInterval(BADGE_POLL_MS)
@@ -198,6 +209,7 @@ class MainWindow(QMainWindow):
         elif page is self.episode_page:
             self.episode_page.refresh()
         self.transfer_area.refresh_if_shown(page)
+        self.dashboard_area.refresh_if_shown(page)
         self.refresh_badge()
 
     # ---- Building
@@ -244,7 +256,14 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(sidebar)
-        row.addWidget(self.stack, 1)
+        self.connection_banner = Banner(central)
+        self.connection_banner.setObjectName("ConnectionBanner")
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.connection_banner)
+        right.addWidget(self.stack, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
 
     @staticmethod
@@ -369,6 +388,23 @@ class MainWindow(QMainWindow):
         if changes.families and self.current_page() == SEARCH:
             self.search_page.refresh()
 
+    @Slot(str)
+    def _on_connection_lost(self, _why: str) -> None:
+        self.connection_banner.show_message(
+            "The database cannot be reached just now. Nothing you type is lost: forms keep it on this PC. "
+            "hubapp keeps trying and carries on by itself when the connection is back.", "error")
+
+    @Slot()
+    def _on_connection_restored(self) -> None:
+        self.connection_banner.hide()
+        self.statusBar().showMessage("Connected to the database again.", 8_000)
+        self.refresh_current()
+
+    @Slot(bool)
+    def _on_listener_listening_changed(self, listening: bool) -> None:
+        if not listening:
+            self.connection.report_lost("the live-update connection dropped")
+
     def _on_badge_counted(self, count: int) -> None:
         previous = self._badge_count
         self._badge_count = count
@@ -418,5 +454,7 @@ class MainWindow(QMainWindow):
         self.family_page.save_state()
         self._badge_timer.stop()
         self.transfer_area.stop()
+        self.connection.stop()
         tasks.set_error_handler(None)
+        tasks.set_unavailable_handler(None)
         super().closeEvent(event)

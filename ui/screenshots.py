@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from ui.main_window import MainWindow
 from ui.dialogs import screenshot_views as front_door_views
+from ui.pages.dashboard import screenshot_views as dashboard_views
 from ui.pages.episode import screenshot_views
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ class Screenshotter(QObject):
         path: where to write the PNG.
         page: ``search``, ``referrals``, ``family`` (the first family in the referrals list),
             ``family:ID``, ``caseload``, ``episode[:ID[:VIEW]]`` (see ``ui.pages.episode.screenshot_views``),
-            ``step_downs``, ``step_ups``, or a front-door dialog: ``intake``, ``decide[:ID]``,
+            ``step_downs``, ``step_ups``, ``dashboard[:VIEW]`` (see ``ui.pages.dashboard.screenshot_views``),
+            or a front-door dialog: ``intake``, ``decide[:ID]``,
             ``request[:ID]``, ``new-family`` (see ``ui.dialogs.screenshot_views``).
         search: text to search for first.
         parent: the owning object.
@@ -78,6 +80,8 @@ class Screenshotter(QObject):
             self._open_episode()
         elif self.page.partition(":")[0] in front_door_views.PAGES:
             front_door_views.show(self.window, self.page, self._grab_widget)
+        elif self.page.partition(":")[0] == "dashboard":
+            dashboard_views.show(self.window, self.page, self._grab_widget, self._fail)
         elif self.page in ("step_downs", "step_ups"):
             area = self.window.transfer_area
             page = area.queue_page if self.page == "step_downs" else area.step_ups_page
@@ -108,6 +112,10 @@ class Screenshotter(QObject):
             chosen(int(given))
         else:
             screenshot_views.first_episode_id(page, chosen)
+
+    def _fail(self, why: str) -> None:
+        log.error("No screenshot: %s", why)
+        self._finish(1)
 
     def _grab_widget(self, widget: QWidget) -> None:
         self._target = widget

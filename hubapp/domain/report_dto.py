@@ -145,9 +145,13 @@ class Dashboard:
 
 @dataclass(frozen=True, slots=True)
 class FilterOption:
+    """One choice in the filter bar. ``hub_id`` is the hub a team belongs to (for a worker, the hub
+    of their team, else their first hub); ``hub_ids`` lists every hub a worker belongs to."""
+
     id: int
     label: str
     hub_id: int | None = None
+    hub_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +211,10 @@ class NeedEvidence:
     evidenced: bool
     evidence: str
     sustained_from: dt.date | None
+    #: A positive outcome is evidenced: the need is met and what shows it is recorded (the claim
+    #: condition). ``evidenced`` is wider: any evidenced progress (met, improving at the latest
+    #: review, or an improving outcome score).
+    outcome_met: bool = False
 
 
 @dataclass(frozen=True, slots=True)

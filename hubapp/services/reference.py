@@ -34,6 +34,13 @@ class Timescales:
     step_down_handover_wd: int = 30
     step_down_csc_closure_wd: int = 10
     step_down_completion_wd: int = 5
+    # Dashboard windows in calendar days (DOMAIN §9 KPIs 10-12; defaults from hubapp.domain.revolving
+    # and the Supporting Families sustainment reading of six months after closure, DOMAIN §4). The
+    # re-referral window is DfE's fixed 12 months (revolving.RE_REFERRAL_DAYS), not a local setting.
+    escalation_short_days: int = 182
+    escalation_long_days: int = 365
+    revolving_window_days: int = 730
+    sf_sustainment_days: int = 182
 
 
 _SETTING_KEYS = {
@@ -44,7 +51,8 @@ _SETTING_KEYS = {
     "timescale.step_up_decision_wd": "step_up_decision_wd",
     **{f"timescale.{name}": name for name in (
         "step_up_endorsement_wd", "step_down_decision_wd", "step_down_declined_wd", "step_down_handover_wd",
-        "step_down_csc_closure_wd", "step_down_completion_wd",
+        "step_down_csc_closure_wd", "step_down_completion_wd", "escalation_short_days",
+        "escalation_long_days", "revolving_window_days", "sf_sustainment_days",
     )},
 }
 

@@ -1,0 +1,605 @@
+"""The coordinator's dashboard (DOMAIN §9, issue 9): the twelve indicators for a hub, team or lead
+practitioner over a period, each with its target, secondary figures, a monthly trend and the lists
+of families behind it (:func:`drill_down`).
+
+Counting happens in SQL with aggregates grouped by the dates that decide a figure, so what comes
+back to Python is bounded by the days of one period, not by the city's history; working days are
+then counted on those distinct dates with the local holiday table. The definitions in words are in
+:mod:`hubapp.domain.indicators`; where a definition needed reading, the reading is written there and
+in the functions below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from hubapp.data.models import (
+    Assessment, Episode, Hub, RequestForSupport, Setting, SFClaim, Team, TransferEvent, TransferRequest, Worker,
+    WorkerHub, WorkerRole,
+)
+from hubapp.data.uow import UnitOfWork
+from hubapp.domain import codes
+from hubapp.domain import indicators as ind
+from hubapp.domain.report_dto import (
+    Dashboard, Figure, FilterOption, FilterOptions, Indicator, ReportFilter, Table, TrendPoint,
+)
+from hubapp.domain.states import (
+    ASSESSMENT_OPEN_STATES, STEP_UP_ACCEPTED_OUTCOMES, EpisodeState, RequestOutcome, StepDownState,
+)
+from hubapp.domain.transfer_rules import state_label
+
+from . import _dashboard_drill as drill
+from ._dashboard_queries import (
+    DOWN, UP, accepted_at_front_door, claimable_episodes, closed_in_period, consent_pivot, distance_groups,
+    escalated_within, escalation_cohort, evidenced_families, first_event, new_requests, open_on, queue_counts,
+    re_referrals, review_pivot, review_reference, revolving_children, running_on, sent_to_csc, waiting_at,
+)
+from ._dashboard_sql import Ctx, as_date
+from .reference import load_calendar, load_timescales
+
+E, R, T = Episode, RequestForSupport, TransferRequest
+
+
+def current_date() -> dt.date:
+    """Today's date when the caller gives none (a function, so tests can patch it)."""
+    return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The current time, aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+# ---- Filter options ----------------------------------------------------------------------------
+
+
+def filter_options(uow: UnitOfWork) -> FilterOptions:
+    """The hubs, teams and workers the person may filter by: those of their own hubs (every hub
+    for an administrator, or when no worker is signed in)."""
+    with uow:
+        s = uow.session
+        hubs_q = select(Hub.id, Hub.name).where(Hub.active.is_(True)).order_by(Hub.name)
+        if uow.actor_id is not None and s.scalar(select(WorkerRole.worker_id).where(
+                WorkerRole.worker_id == uow.actor_id, WorkerRole.role == "hub_admin")) is None:
+            hubs_q = hubs_q.where(Hub.id.in_(select(WorkerHub.hub_id).where(WorkerHub.worker_id == uow.actor_id)))
+        hubs = s.execute(hubs_q).all()
+        hub_ids = [h for h, _ in hubs]
+        teams = s.execute(select(Team.id, Team.name, Team.hub_id).where(
+            Team.active.is_(True), Team.hub_id.in_(hub_ids)).order_by(Team.name)).all()
+        team_hub = {t: h for t, _, h in teams}
+        member_of: dict[int, list[int]] = defaultdict(list)
+        for worker_id, hub_id in s.execute(select(WorkerHub.worker_id, WorkerHub.hub_id).where(
+                WorkerHub.hub_id.in_(hub_ids)).order_by(WorkerHub.hub_id)):
+            member_of[worker_id].append(hub_id)
+        workers = s.execute(select(Worker.id, Worker.display_name, Worker.team_id).where(
+            Worker.active.is_(True), Worker.id.in_(list(member_of))).order_by(Worker.display_name)).all()
+        return FilterOptions(
+            hubs=tuple(FilterOption(h, name, h) for h, name in hubs),
+            teams=tuple(FilterOption(t, name, h) for t, name, h in teams),
+            workers=tuple(FilterOption(w, name, team_hub.get(team) or member_of[w][0], tuple(member_of[w]))
+                          for w, name, team in workers),
+        )
+
+
+# ---- The dashboard -----------------------------------------------------------------------------
+
+
+def dashboard(uow: UnitOfWork, flt: ReportFilter, *, today: dt.date | None = None) -> Dashboard:
+    """The twelve indicators of DOMAIN §9 for ``flt``, in order, with the caseload beside them.
+
+    An empty period, a hub with no families or a worker with no cases gives zeros or None with an
+    explanation, never an error.
+    """
+    on = today or current_date()
+    with uow:
+        ctx = _context(uow, flt, on)
+        targets = ind.targets(_settings(uow))
+        words = drill.scope_words(ctx)
+        built: list[Indicator] = []
+        for fn in _BUILDERS:
+            if flt.period_end < flt.period_start:
+                key = fn.__name__.lstrip("_")
+                found = _Result(key, 0.0 if ind.BY_KEY[key].unit == "count" else None,
+                                empty="The period ends before it starts, so there is nothing to count")
+            else:
+                found = fn(ctx)
+            built.append(_finish(found, targets, words))
+        caseload = drill.caseload(ctx)
+        return Dashboard(flt, tuple(built), now(), caseload)
+
+
+def drill_down(uow: UnitOfWork, flt: ReportFilter, key: str, *, today: dt.date | None = None) -> Table:
+    """The families or records behind one figure (``key`` is one of an indicator's ``drill_keys``).
+
+    Raises:
+        ValueError: ``key`` is not a drill-down the dashboard offers.
+    """
+    on = today or current_date()
+    if key not in drill.DRILLS:
+        raise ValueError(f"{key!r} is not a dashboard drill-down")
+    with uow:
+        return drill.DRILLS[key](_context(uow, flt, on))
+
+
+#: Planner settings for the dashboard's read-only transaction on PostgreSQL: random reads are cheap
+#: on the SSDs and page cache the shared server runs on (the default 4 makes the planner scan a whole
+#: table rather than probe an index a few thousand times), and parallel workers cost more than they
+#: give on the small per-hub sets the dashboard reads.
+PG_SETTINGS = ("SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0; "
+               "SET LOCAL work_mem = '16MB'")
+
+
+def _context(uow: UnitOfWork, flt: ReportFilter, on: dt.date) -> Ctx:
+    if uow.dialect == "postgresql":
+        uow.session.connection().exec_driver_sql(PG_SETTINGS)
+    return Ctx(uow.session, uow.dialect, flt, on, load_calendar(uow), load_timescales(uow))
+
+
+def _settings(uow: UnitOfWork) -> dict[str, object]:
+    return dict(uow.session.execute(select(Setting.key, Setting.value).where(
+        Setting.key.startswith(ind.TARGET_PREFIX))).all())
+
+
+class _Result:
+    """What an indicator's builder found, before the target and the words are added."""
+
+    def __init__(self, key: str, value: float | None, numerator: int = 0, denominator: int = 0, *,
+                 empty: str = "", figures: Iterable[Figure] = (), trend: Iterable[TrendPoint] = (),
+                 note: str = "") -> None:
+        self.key, self.value, self.numerator, self.denominator = key, value, numerator, denominator
+        self.empty, self.figures, self.trend, self.note = empty, tuple(figures), tuple(trend), note
+
+
+def _finish(r: _Result, targets: dict[str, float | None], words: str) -> Indicator:
+    d = ind.BY_KEY[r.key]
+    target = targets.get(r.key)
+    explanation = r.note
+    if r.value is None or (d.unit == "count" and r.value == 0 and r.empty):
+        explanation = f"{r.empty}{words}." if r.empty else explanation
+    return Indicator(
+        key=d.key, number=d.number, title=d.title, definition=d.definition, value=r.value, unit=d.unit,
+        numerator=r.numerator, denominator=r.denominator, target=target, higher_is_better=d.higher_is_better,
+        below_target=ind.below_target(r.value, target, d.higher_is_better), explanation=explanation,
+        figures=r.figures, trend=r.trend, drill_keys=d.drill_keys,
+    )
+
+
+def _ratio_trend(ctx: Ctx, num: Counter[dt.date], den: Counter[dt.date]) -> tuple[TrendPoint, ...]:
+    return tuple(TrendPoint(m, ind.percent(num[m], den[m]), num[m], den[m]) for m in ind.months(ctx.start, ctx.end))
+
+
+def _median_trend(ctx: Ctx, per_month: dict[dt.date, Counter[int]]) -> tuple[TrendPoint, ...]:
+    out = []
+    for m in ind.months(ctx.start, ctx.end):
+        values = per_month.get(m, Counter())
+        out.append(TrendPoint(m, ind.median(values), sum(values.values()), 0))
+    return tuple(out)
+
+
+# ---- 1. Front-door timeliness ------------------------------------------------------------------
+
+
+def _front_door(ctx: Ctx) -> _Result:
+    recv, dec = ctx.day(R.received_at), ctx.day(R.decided_at)
+    rows = ctx.s.execute(
+        select(recv, dec, R.outcome, func.count())
+        .where(R.decided_at >= ctx.start_ts, R.decided_at < ctx.end_ts, R.outcome.is_not(None),
+               *ctx.request_scope())
+        .group_by(recv, dec, R.outcome)
+    ).all()
+    num: Counter[dt.date] = Counter()
+    den: Counter[dt.date] = Counter()
+    mix: Counter[str] = Counter()
+    sla = ctx.ts.front_door_wd
+    for received, decided, outcome, n in rows:
+        mix[outcome] += n
+        if outcome == RequestOutcome.WITHDRAWN:
+            continue
+        m = ind.month_start(as_date(decided))  # type: ignore[arg-type]
+        den[m] += n
+        if (ctx.wd(as_date(received), as_date(decided)) or 0) <= sla:
+            num[m] += n
+    n_num, n_den = sum(num.values()), sum(den.values())
+    figures = [Figure(f"Within {sla} working day{'s' if sla != 1 else ''}", n_num)]
+    figures += [Figure(codes.label_of(codes.REQUEST_OUTCOME, o, o), mix[o])
+                for o in codes.codes_of(codes.REQUEST_OUTCOME) if mix[o]]
+    return _Result("front_door", ind.percent(n_num, n_den), n_num, n_den, figures=figures,
+                   trend=_ratio_trend(ctx, num, den), empty="No requests for support were decided in this period")
+
+
+# ---- 2. Unallocated queue ----------------------------------------------------------------------
+
+
+
+
+
+
+def _unallocated(ctx: Ctx) -> _Result:
+    days = ind.snapshots(ctx.start, ctx.end)
+    if not days:
+        return _Result("unallocated", 0, empty="The period is empty")
+    # One pass over the episodes: a column per month-end snapshot (no join per snapshot).
+    acc = ctx.day(E.accepted_at)
+    cols = [func.sum(case((waiting_at(ctx, snap), 1), else_=0)) for snap in days]
+    rows = ctx.s.execute(
+        select(acc, *cols)
+        .where(E.accepted_at < ctx.end_ts, or_(E.allocated_at.is_(None), E.allocated_at >= ctx.start_ts),
+               or_(E.end_date.is_(None), E.end_date >= ctx.start), *ctx.episode_scope())
+        .group_by(acc)
+    ).all()
+    counts = [sum(int(r[i + 1] or 0) for r in rows) for i in range(len(days))]
+    trend = tuple(TrendPoint(ind.month_start(day), float(n), n, 0) for day, n in zip(days, counts, strict=True))
+    final: Counter[int] = Counter()
+    for r in rows:
+        if r[-1]:
+            final[ctx.wd(as_date(r[0]), days[-1]) or 0] += int(r[-1])
+    count = counts[-1]
+    figures = [Figure("Median wait since the decision", ind.median(final), "wd"),
+               Figure("Longest wait since the decision", float(max(final)) if final else None, "wd")]
+    empty = ("No episodes were waiting for a lead practitioner at the end of the period" if count == 0 else "")
+    if count == 0 and (ctx.flt.worker_id is not None or ctx.flt.team_id is not None):
+        empty = "Episodes waiting for a lead practitioner belong to no worker or team yet, so none show"
+    return _Result("unallocated", float(count), count, 0, figures=figures, trend=trend, empty=empty)
+
+
+# ---- 3. Time to allocation ---------------------------------------------------------------------
+
+
+
+
+def _time_to_allocation(ctx: Ctx) -> _Result:
+    acc, alloc = ctx.day(E.accepted_at), ctx.day(E.allocated_at)
+    # Tested per allocation (a probe by episode), not as a join: the allocations of one hub and year
+    # are few next to the city's accepted requests.
+    front_door = case((accepted_at_front_door(), 1), else_=0)
+    rows = ctx.s.execute(
+        select(acc, alloc, front_door, func.count())
+        .where(E.allocated_at >= ctx.start_ts, E.allocated_at < ctx.end_ts, *ctx.episode_scope())
+        .group_by(acc, alloc, front_door)
+    ).all()
+    values: Counter[int] = Counter()
+    per_month: dict[dt.date, Counter[int]] = defaultdict(Counter)
+    within = 0
+    for accepted, allocated, opened_by_request, n in rows:
+        if not opened_by_request:
+            continue
+        days = ctx.wd(as_date(accepted), as_date(allocated)) or 0
+        values[days] += n
+        per_month[ind.month_start(as_date(allocated))][days] += n  # type: ignore[arg-type]
+        within += n if days <= ctx.ts.allocation_wd else 0
+    total = sum(values.values())
+    figures = [Figure("Allocations in the period", total),
+               Figure(f"Within {ctx.ts.allocation_wd} working days", ind.percent(within, total), "percent"),
+               Figure("Longest", float(max(values)) if values else None, "wd")]
+    return _Result("time_to_allocation", ind.median(values), total, 0, figures=figures,
+                   trend=_median_trend(ctx, per_month),
+                   empty="No lead practitioners were allocated to accepted requests in this period")
+
+
+# ---- 4. Assessment timeliness ------------------------------------------------------------------
+
+
+def _assessment(ctx: Ctx) -> _Result:
+    a = Assessment
+    alloc, auth = ctx.day(E.allocated_at), ctx.day(a.authorised_at)
+    rows = ctx.s.execute(
+        select(alloc, auth, func.count()).select_from(a).join(E, E.id == a.episode_id)
+        .where(a.kind == "EHA", a.authorised_at >= ctx.start_ts, a.authorised_at < ctx.end_ts,
+               *ctx.episode_scope())
+        .group_by(alloc, auth)
+    ).all()
+    num: Counter[dt.date] = Counter()
+    den: Counter[dt.date] = Counter()
+    limit = ctx.ts.assessment_wd
+    for allocated, authorised, n in rows:
+        m = ind.month_start(as_date(authorised))  # type: ignore[arg-type]
+        den[m] += n
+        days = ctx.wd(as_date(allocated), as_date(authorised))
+        if days is not None and days <= limit:
+            num[m] += n
+    overdue = 0
+    for allocated, n in ctx.s.execute(
+        select(alloc, func.count()).select_from(a).join(E, E.id == a.episode_id)
+        .where(a.kind == "EHA", a.status.in_(tuple(ASSESSMENT_OPEN_STATES)), E.status != EpisodeState.CLOSED,
+               E.allocated_at.is_not(None), E.allocated_at < ctx.end_ts, *ctx.episode_scope())
+        .group_by(alloc)
+    ):
+        if (ctx.wd(as_date(allocated), ctx.end) or 0) > limit:
+            overdue += n
+    n_num, n_den = sum(num.values()), sum(den.values())
+    figures = [Figure(f"Authorised within {limit} working days", n_num),
+               Figure("Not yet authorised and past the timescale", overdue)]
+    return _Result("assessment", ind.percent(n_num, n_den), n_num, n_den, figures=figures,
+                   trend=_ratio_trend(ctx, num, den), empty="No early help assessments were authorised in this period")
+
+
+# ---- 5. Review compliance ----------------------------------------------------------------------
+
+
+
+
+
+
+
+
+
+
+def _review(ctx: Ctx) -> _Result:
+    days = ind.snapshots(ctx.start, ctx.end)
+    if not days:
+        return _Result("review", None, empty="The period is empty")
+    q = review_pivot(ctx, days)
+    c = q.c  # type: ignore[attr-defined]
+    interval = func.coalesce(c.review_interval_days, ctx.ts.review_interval_days)
+    cols = []
+    for i, day in enumerate(days):
+        running = running_on(ctx, c, day)
+        ok = ctx.days(review_reference(getattr(c, f"r{i}"), c), ctx.date(day)) <= interval
+        cols += [func.sum(case((running, 1), else_=0)), func.sum(case((and_(running, ok), 1), else_=0))]
+    row = ctx.s.execute(select(*cols)).one()
+    found = [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(days))]
+    trend = tuple(TrendPoint(ind.month_start(day), ind.percent(good, n), good, n)
+                  for day, (n, good) in zip(days, found, strict=True))
+    den, num = found[-1]
+    figures = [Figure("Plans running", den), Figure("Review overdue", den - num)]
+    return _Result("review", ind.percent(num, den), num, den, figures=figures, trend=trend,
+                   empty="No episodes had a running plan at the end of the period")
+
+
+# ---- 6. Consent coverage -----------------------------------------------------------------------
+
+
+
+
+
+
+def _consent(ctx: Ctx) -> _Result:
+    days = ind.snapshots(ctx.start, ctx.end)
+    if not days:
+        return _Result("consent", None, empty="The period is empty")
+    q = consent_pivot(ctx, days)
+    c = q.c  # type: ignore[attr-defined]
+    cols = []
+    for i, day in enumerate(days):
+        is_open = open_on(ctx, c, day)
+        cols += [func.sum(case((is_open, 1), else_=0)),
+                 func.sum(case((and_(is_open, getattr(c, f"c{i}") == 1), 1), else_=0))]
+    row = ctx.s.execute(select(*cols)).one()
+    found = [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(days))]
+    trend = tuple(TrendPoint(ind.month_start(day), ind.percent(good, n), good, n)
+                  for day, (n, good) in zip(days, found, strict=True))
+    den, num = found[-1]
+    figures = [Figure("Open episodes", den), Figure("Without current consent", den - num)]
+    return _Result("consent", ind.percent(num, den), num, den, figures=figures, trend=trend,
+                   empty="No episodes were open at the end of the period")
+
+
+# ---- 7. Step-up rate and conversion ------------------------------------------------------------
+
+
+
+
+def _step_up(ctx: Ctx) -> _Result:
+    req = ctx.day(T.requested_at)
+    sent: Counter[dt.date] = Counter()
+    for day, n in ctx.s.execute(
+        select(req, func.count()).where(T.direction == UP, T.requested_at >= ctx.start_ts,
+                                        T.requested_at < ctx.end_ts, sent_to_csc(), *ctx.transfer_scope())
+        .group_by(req)
+    ):
+        sent[ind.month_start(as_date(day))] += n  # type: ignore[arg-type]
+    bounds = [(m, min(ind.month_end(m), ctx.end)) for m in ind.months(ctx.start, ctx.end)]
+    opened: Counter[dt.date] = Counter()
+    if bounds:
+        ranges = ctx.ranges(bounds)
+        for m0, n in ctx.s.execute(
+            select(ranges.c.m0, func.count()).select_from(ranges)
+            .join(E, and_(E.start_date <= ranges.c.m1, or_(E.end_date.is_(None), E.end_date >= ranges.c.m0)))
+            .where(*ctx.episode_scope()).group_by(ranges.c.m0)
+        ):
+            opened[as_date(m0)] += n  # type: ignore[index]
+    open_total = ctx.s.scalar(select(func.count(E.id)).where(
+        E.start_date <= ctx.end, or_(E.end_date.is_(None), E.end_date >= ctx.start), *ctx.episode_scope())) or 0
+    decided: Counter[bool] = Counter()
+    for outcome, n in ctx.s.execute(
+        select(T.decision_outcome, func.count()).where(
+            T.direction == UP, T.decided_at >= ctx.start_ts, T.decided_at < ctx.end_ts,
+            T.decision_outcome.is_not(None), *ctx.transfer_scope()).group_by(T.decision_outcome)
+    ):
+        decided[outcome in STEP_UP_ACCEPTED_OUTCOMES] += n
+    n_sent, n_decided = sum(sent.values()), sum(decided.values())
+    figures = [Figure("Step-up requests sent", n_sent), Figure("Episodes open in the period", open_total),
+               Figure("Step-up rate", ind.percent(n_sent, open_total), "percent"),
+               Figure("Step-ups decided", n_decided), Figure("Taken on by social care", decided[True]),
+               Figure("Conversion (taken on ÷ decided)", ind.percent(decided[True], n_decided), "percent")]
+    return _Result("step_up", ind.percent(n_sent, open_total), n_sent, open_total, figures=figures,
+                   trend=_ratio_trend(ctx, sent, opened), empty="No early help episodes were open in this period")
+
+
+# ---- 8. Step-down flow -------------------------------------------------------------------------
+
+
+
+
+def _step_down(ctx: Ctx) -> _Result:
+    inner = (select(first_event(StepDownState.SUBMITTED_TO_EH).label("sub"), T.allocated_on)
+             .where(T.direction == DOWN, T.allocated_on >= ctx.start, T.allocated_on <= ctx.end,
+                    *ctx.transfer_scope()).subquery())
+    sub = ctx.day(inner.c.sub)
+    values: Counter[int] = Counter()
+    per_month: dict[dt.date, Counter[int]] = defaultdict(Counter)
+    for submitted, allocated, n in ctx.s.execute(
+            select(sub, inner.c.allocated_on, func.count()).group_by(sub, inner.c.allocated_on)):
+        days = ctx.wd(as_date(submitted), as_date(allocated))
+        if days is None:
+            continue
+        values[days] += n
+        per_month[ind.month_start(as_date(allocated))][days] += n  # type: ignore[arg-type]
+    closed = first_event(StepDownState.CSC_CLOSED)
+    handover = (select(T.meeting_on, closed.label("closed"))
+                .where(T.direction == DOWN, *ctx.transfer_scope(),
+                       exists().where(TransferEvent.transfer_id == T.id,
+                                      TransferEvent.to_status == StepDownState.CSC_CLOSED,
+                                      TransferEvent.at >= ctx.start_ts, TransferEvent.at < ctx.end_ts))
+                .subquery())
+    before = and_(handover.c.meeting_on.is_not(None), handover.c.meeting_on <= ctx.day(handover.c.closed))
+    closed_n, before_n = ctx.s.execute(
+        select(func.count(), func.sum(case((before, 1), else_=0))).select_from(handover)).one()
+    closed_n, before_n = int(closed_n or 0), int(before_n or 0)
+    queue = queue_counts(ctx)
+    figures = [Figure("Step-downs allocated", sum(values.values())),
+               Figure("CSC closed in the period", closed_n),
+               Figure("Handover meeting held before CSC closure", ind.percent(before_n, closed_n), "percent"),
+               Figure("In the queue", sum(n for n, _ in queue.values()))]
+    for state in (s for s in StepDownState if s in queue):
+        n, oldest = queue[state]
+        figures.append(Figure(f"{state_label(state)}: {n} waiting, oldest (working days)", float(oldest), "wd"))
+    return _Result("step_down", ind.median(values), sum(values.values()), 0, figures=figures,
+                   trend=_median_trend(ctx, per_month), empty="No step-downs were allocated in this period")
+
+
+
+
+# ---- 9. Re-referral within 12 months -----------------------------------------------------------
+
+
+
+
+
+
+
+
+def _re_referral(ctx: Ctx) -> _Result:
+    recv = ctx.day(R.received_at)
+    den: Counter[dt.date] = Counter()
+    for day, n in ctx.s.execute(select(recv, func.count()).where(*new_requests(ctx)).group_by(recv)):
+        den[ind.month_start(as_date(day))] += n  # type: ignore[arg-type]
+    num: Counter[dt.date] = Counter(ind.month_start(day) for _, _, day, _ in re_referrals(ctx))
+    n_num, n_den = sum(num.values()), sum(den.values())
+    figures = [Figure("New requests", n_den), Figure("Re-referrals", n_num),
+               Figure("National social care comparator (2023-24)", 22.0, "percent")]
+    return _Result("re_referral", ind.percent(n_num, n_den), n_num, n_den, figures=figures,
+                   trend=_ratio_trend(ctx, num, den), empty="No new requests for support were received in this period")
+
+
+# ---- 10. Escalation after an outcomes-met closure ----------------------------------------------
+
+
+
+
+
+
+def _escalation(ctx: Ctx) -> _Result:
+    short, long = ctx.ts.escalation_short_days, ctx.ts.escalation_long_days
+    f_short = case((escalated_within(ctx, short), 1), else_=0)
+    f_long = case((escalated_within(ctx, long), 1), else_=0)
+    rows = ctx.s.execute(select(E.end_date, f_short, f_long, func.count()).where(*escalation_cohort(ctx))
+                         .group_by(E.end_date, f_short, f_long)).all()
+    counts = {short: [0, 0], long: [0, 0]}
+    num: Counter[dt.date] = Counter()
+    den: Counter[dt.date] = Counter()
+    for end, hit_short, hit_long, n in rows:
+        for window, hit in ((short, hit_short), (long, hit_long)):
+            due = end + dt.timedelta(days=window)
+            if ctx.start <= due <= ctx.end:
+                counts[window][0] += n
+                counts[window][1] += n * hit
+                if window == long:
+                    den[ind.month_start(due)] += n
+                    num[ind.month_start(due)] += n * hit
+    figures = [Figure(f"Within {round(short / 30.4)} months", ind.percent(counts[short][1], counts[short][0]),
+                      "percent"),
+               Figure(f"Closures followed for {round(short / 30.4)} months", counts[short][0]),
+               Figure(f"Within {round(long / 30.4)} months", ind.percent(counts[long][1], counts[long][0]),
+                      "percent"),
+               Figure(f"Closures followed for {round(long / 30.4)} months", counts[long][0])]
+    return _Result("escalation", ind.percent(counts[long][1], counts[long][0]), counts[long][1], counts[long][0],
+                   figures=figures, trend=_ratio_trend(ctx, num, den),
+                   empty=f"No episodes closed with outcomes met had their {round(long / 30.4)} months after "
+                         "closure end in this period")
+
+
+# ---- 11. Revolving door ------------------------------------------------------------------------
+
+
+
+
+
+
+def _revolving_door(ctx: Ctx) -> _Result:
+    found = revolving_children(ctx)
+    per_month: dict[dt.date, set[int]] = defaultdict(set)
+    for _, child_id, _, hits, _ in found:
+        for d in hits:
+            per_month[ind.month_start(d)].add(child_id)
+    trend = tuple(TrendPoint(m, float(len(per_month[m])), len(per_month[m]), 0) for m in ind.months(ctx.start, ctx.end))
+    families = len({f for f, *_ in found})
+    figures = [Figure("Families", families)]
+    return _Result("revolving_door", float(len(found)), len(found), 0, figures=figures, trend=trend,
+                   empty="No child had three or more episodes within 24 months starting in this period"
+                   if not found else "")
+
+
+# ---- 12. Outcomes and the Supporting Families pipeline -----------------------------------------
+
+
+
+
+
+
+
+
+
+
+
+
+def _outcomes(ctx: Ctx) -> _Result:
+    # One expression object in SELECT and GROUP BY, so PostgreSQL sees the same parameters in both.
+    met = case((E.end_reason == "OUTCOMES_MET", 1), else_=0)
+    num: Counter[dt.date] = Counter()
+    den: Counter[dt.date] = Counter()
+    for end, is_met, n in ctx.s.execute(select(E.end_date, met, func.count())
+                                        .where(*closed_in_period(ctx)).group_by(E.end_date, met)):
+        den[ind.month_start(end)] += n
+        num[ind.month_start(end)] += n * is_met
+    n_num, n_den = sum(num.values()), sum(den.values())
+    distance, areas = _distance(ctx)
+    evidenced = ctx.s.scalar(select(func.count()).select_from(evidenced_families(ctx).subquery())) or 0
+    claimable_q = claimable_episodes(ctx).subquery()
+    claimable = ctx.s.scalar(select(func.count(func.distinct(claimable_q.c.family_id)))) or 0
+    audited, passed = ctx.s.execute(
+        select(func.count(), func.sum(case((SFClaim.audit_status == "PASSED", 1), else_=0)))
+        .join(E, E.id == SFClaim.episode_id)
+        .where(SFClaim.submitted_on >= ctx.start, SFClaim.submitted_on <= ctx.end,
+               SFClaim.audit_status.is_not(None), *ctx.episode_scope())).one()
+    audited, passed = int(audited or 0), int(passed or 0)
+    figures = [Figure("Closures (not opened in error)", n_den), Figure("Closed with outcomes met", n_num),
+               Figure("Mean distance travelled (latest − first score)", distance, "score"),
+               Figure("Areas with two or more scores", areas),
+               Figure("Families with three or more evidenced needs", evidenced),
+               Figure("Families past the sustainment window (claimable)", claimable),
+               Figure("Claims audited", audited),
+               Figure("Claims passing audit", ind.percent(passed, audited), "percent")]
+    return _Result("outcomes", ind.percent(n_num, n_den), n_num, n_den, figures=figures,
+                   trend=_ratio_trend(ctx, num, den), empty="No episodes were closed in this period")
+
+
+
+
+def _distance(ctx: Ctx) -> tuple[float | None, int]:
+    g = distance_groups(ctx).subquery()  # type: ignore[attr-defined]
+    total, n = ctx.s.execute(select(func.sum(g.c.latest - g.c.first), func.count())).one()
+    n = int(n or 0)
+    return (round(float(total) / n, 2) if n else None), n
+
+
+_BUILDERS: tuple[Callable[[Ctx], _Result], ...] = (
+    _front_door, _unallocated, _time_to_allocation, _assessment, _review, _consent, _step_up, _step_down,
+    _re_referral, _escalation, _revolving_door, _outcomes,
+)
+
+__all__ = ["dashboard", "drill_down", "filter_options"]
