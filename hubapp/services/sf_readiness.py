@@ -374,12 +374,13 @@ def readiness(uow: UnitOfWork, flt: ReportFilter, *, claim_start: dt.date | None
 
 
 READINESS_COLUMNS = (
+    # What a coordinator scans for first (claimable, when, any claim) comes before the conditions.
     Column("family", "Family"), Column("hub", "Hub"), Column("lead", "Lead practitioner"),
+    Column("claimable", "Claimable in period", "bool"), Column("sustained_on", "Sustainment reached", "date"),
+    Column("claim", "Claim"),
     Column("needs", "Needs", "int"), Column("progress", "Needs with evidenced progress", "int"),
     Column("met", "Needs met with evidence", "int"),
     *(Column(f"c{i}", label, "bool") for i, label in enumerate(CONDITIONS, 1)),
-    Column("sustained_on", "Sustainment reached", "date"), Column("claimable", "Claimable in period", "bool"),
-    Column("claim", "Claim"),
 )
 
 
@@ -388,9 +389,9 @@ def readiness_table(uow: UnitOfWork, flt: ReportFilter, *, claim_start: dt.date 
     """:func:`readiness` as a list to show and export: one row per family, a column per condition."""
     found = readiness(uow, flt, claim_start=claim_start, claim_end=claim_end, today=today)
     rows = tuple(
-        (r.family_name, r.hub_label, r.lead_worker, len(r.needs), sum(n.evidenced for n in r.needs),
-         sum(n.outcome_met for n in r.needs), *(ok for _, ok, _ in r.conditions), r.sustainment_date,
-         r.claimable_in_period, r.claim_status or "")
+        (r.family_name, r.hub_label, r.lead_worker, r.claimable_in_period, r.sustainment_date,
+         r.claim_status or "", len(r.needs), sum(n.evidenced for n in r.needs),
+         sum(n.outcome_met for n in r.needs), *(ok for _, ok, _ in r.conditions))
         for r in found
     )
     return Table("Supporting Families readiness", READINESS_COLUMNS, rows, tuple(r.family_id for r in found),

@@ -215,11 +215,12 @@ def test_the_sustainment_window_is_a_setting(w: SFWorld) -> None:
 def test_readiness_table_has_a_column_per_condition(w: SFWorld) -> None:
     table = sf.readiness_table(w.uow(), FLT, claim_start=Q2[0], claim_end=Q2[1], today=T)
     labels = [c.label for c in table.columns]
-    assert labels[6:14] == list(sf.CONDITIONS)
+    assert labels[3:6] == ["Claimable in period", "Sustainment reached", "Claim"]
+    assert labels[9:17] == list(sf.CONDITIONS)
     assert table.family_ids == (w.f1, w.f5, w.f4, w.f2)
-    assert table.rows[0] == ("Ready family", "North Hub", "Amira Khan", 3, 3, 3, *([True] * 8),
-                             dt.date(2026, 5, 2), True, "")
-    assert table.rows[3][3:6] == (4, 3, 1)
+    assert table.rows[0] == ("Ready family", "North Hub", "Amira Khan", True, dt.date(2026, 5, 2), "", 3, 3, 3,
+                             *([True] * 8))
+    assert table.rows[3][6:9] == (4, 3, 1)
     empty = sf.readiness_table(w.uow(), ReportFilter(FLT.period_start, T, worker_id=w.worker_id + 999), today=T)
     assert empty.rows == () and "three or more needs" in empty.explanation
 
