@@ -98,6 +98,9 @@ class MainWindow(QMainWindow):
         self.front_door.install(self)
         self.transfer_area = TransferArea(self, backend, actor)  # step-downs, step-ups, live updates
         self.dashboard_area = DashboardArea(self, backend, actor)  # Ctrl+7, coordinators and managers (issue 9)
+        if self.dashboard_area.page is not None:
+            self._extra_hints = (("Ctrl+7", "Dashboard"),)
+            self.hints.setText(self._hint_text(with_family=False))
         self.security = SecurityActions(self, backend, actor)  # idle lock, change my password (issue 6)
         self.connection = ConnectionWatch(backend, self)  # lost connection: banner, probe, reload (issue 7)
         self.connection.sig_lost.connect(self._on_connection_lost)
@@ -266,11 +269,15 @@ class MainWindow(QMainWindow):
         row.addLayout(right, 1)
         self.setCentralWidget(central)
 
-    @staticmethod
-    def _hint_text(with_family: bool) -> str:
+    #: Hints of areas only some workers have (the dashboard), put in once the area exists.
+    _extra_hints: tuple[tuple[str, str], ...] = ()
+
+    def _hint_text(self, with_family: bool) -> str:
+        hints = [*SHORTCUT_HINTS]
+        hints[hints.index(("Alt+←", "Back")):0] = self._extra_hints
         rows = "".join(
             f"<tr><td style='padding-right:10px'><b>{keys}</b></td><td>{what}</td></tr>"
-            for keys, what in SHORTCUT_HINTS if with_family or keys != FAMILY_HINT
+            for keys, what in hints if with_family or keys != FAMILY_HINT
         )
         return f"<table cellspacing='2'>{rows}</table>"
 

@@ -429,6 +429,7 @@ def test_ctrl_7_opens_the_dashboard_and_enter_on_a_row_opens_the_family(
     page = window.dashboard_area.page
     assert page is not None and page.dashboard is None  # not read at start-up
     assert window.nav.item_for(DASHBOARD) is not None
+    assert "Ctrl+7" in window.hints.text() and "Dashboard" in window.hints.text()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
     with qtbot.waitSignal(page.sig_dashboard_loaded, timeout=WAIT):
@@ -455,6 +456,7 @@ def test_only_coordinators_managers_and_administrators_see_it(backend: Backend, 
     window = MainWindow(backend, worker, start_page="referrals", restore=False)
     qtbot.addWidget(window)
     assert window.nav.item_for(DASHBOARD) is None and window.dashboard_area.page is None
+    assert "Ctrl+7" not in window.hints.text()
     window.close()
     tasks.wait_idle()
 
