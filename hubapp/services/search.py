@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hubapp.data.models import Address, Episode, Family, FamilyMembership, Hub, Person
@@ -146,17 +146,22 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
     words = name.split()
     last = words[-1]
     first = words[0] if len(words) > 1 else None
-    close = _close_family_names(s, last)
+    close = _close_family_names(s, last, dialect)
+    # Only comparisons PostgreSQL knows to be leakproof (=, <, >=, IN): row-level security lets
+    # those, and not LIKE or pg_trgm's %, use an index before the row's policy is checked.
     conditions = [
-        Person.family_name_key.startswith(last, autoescape=True),
+        _starts_with(Person.family_name_key, last),
         Person.family_phonetic == phonetic(last),
-        Person.given_name_key.startswith(words[0], autoescape=True),
+        _starts_with(Person.given_name_key, words[0]),
     ]
     if close:
         conditions.append(Person.family_name_key.in_(close))
     if dialect == "postgresql":
-        # pg_trgm: uses the GIN index; the threshold is pg_trgm.similarity_threshold (0.3).
-        conditions.append(Person.search_name.op("%")(name))
+        # pg_trgm through the GIN index, in a definer-rights function that keeps to the people the
+        # signed-in worker may see (migration 0003); the threshold is pg_trgm.similarity_threshold (0.3).
+        similar = s.scalars(select(func.hubapp_person_ids_named_like(name, CANDIDATES_PER_KEY * 4))).all()
+        if similar:
+            conditions.append(Person.id.in_(similar))
     stmt = select(Person).where(or_(*conditions)).limit(CANDIDATES_PER_KEY * 4)
     scored: set[int] = set()
     for p in s.scalars(stmt):
@@ -172,14 +177,33 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
                 c.add(score, reason)
 
 
-def _close_family_names(s: Session, word: str) -> list[str]:
+def _starts_with(column, prefix: str):  # type: ignore[no-untyped-def]
+    """``column`` starts with ``prefix``, a folded word (a-z, 0-9), as a range of the index.
+
+    The end of the range is the next word of the same length in either collation PostgreSQL
+    might use (C or a language's): trailing "z"s are dropped and the last letter stepped on
+    ("smiz" -> "smj", "ab9" -> "aba"); a word of only "z"s has no end.
+    """
+    stem = prefix.rstrip("z")
+    if not stem:
+        return column >= prefix
+    step = "a" if stem[-1] == "9" else chr(ord(stem[-1]) + 1)
+    return and_(column >= prefix, column < stem[:-1] + step)
+
+
+def _close_family_names(s: Session, word: str, dialect: str) -> list[str]:
     """Family names spelt like ``word`` ("smtih" finds "smith"), starting with the same letter.
 
-    The distinct names under one letter are few even at city scale and come off the index as a
-    range scan; rapidfuzz picks the close ones.
+    SQLite: the distinct names under one letter are few even at city scale and come off the index
+    as a range scan; rapidfuzz picks the close ones. PostgreSQL: that scan would check row-level
+    security on every person under the letter (100 ms at city scale), so the names one edit away
+    (a letter dropped, added, changed or two swapped) that rapidfuzz counts as close are looked up
+    instead, with the other name keys; misspellings further off are pg_trgm's (``_name_candidates``).
     """
     if len(word) < 3:
         return []
+    if dialect == "postgresql":
+        return [e for e in sorted(_one_edit_away(word)) if fuzz.ratio(word, e) >= 75]
     first = word[0]
     keys = s.scalars(
         select(Person.family_name_key).distinct()
@@ -187,6 +211,19 @@ def _close_family_names(s: Session, word: str) -> list[str]:
     ).all()
     matches = process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=75, limit=25)
     return [key for key, _score, _index in matches]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit_away(word: str) -> set[str]:
+    """Words one edit from ``word`` that keep its first letter (Norvig's ``edits1``)."""
+    splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | swaps | changes | inserts) - {word}
 
 
 def _name_score(p: Person, words: list[str], first: str | None, last: str) -> tuple[float, str]:

@@ -235,3 +235,103 @@ def test_looks_are_logged_and_the_chronology_is_held_to_the_hub(org: Org) -> Non
         assert conn.execute("SELECT count(*) FROM access_log").fetchone() == (0,)
     alice.close()
     bob.close()
+
+
+# ---- The visibility table and the definer-rights name search of migration 0003 -----------------
+
+
+def _visibility(conn: psycopg.Connection) -> set[tuple[int, int]]:
+    return {(f, h) for f, h in conn.execute("SELECT family_id, hub_id FROM hubapp_family_hub")}
+
+
+def test_workers_read_only_their_hubs_rows_of_the_visibility_table(org: Org) -> None:
+    with org.raw("alice") as conn:
+        assert _visibility(conn) == {(org.family_a, org.hub_a)}
+    with org.raw("bob") as conn:
+        assert _visibility(conn) == {(org.family_b, org.hub_b)}
+    with org.raw("dora") as conn:
+        assert _visibility(conn) == {(org.family_a, org.hub_a), (org.family_b, org.hub_b)}
+
+
+@pytest.mark.parametrize("who", ["alice", "carol", "dora"])
+@pytest.mark.parametrize("statement", [
+    "INSERT INTO hubapp_family_hub (family_id, hub_id) SELECT id, {hub_a} FROM family",
+    "UPDATE hubapp_family_hub SET hub_id = {hub_a}",
+    "DELETE FROM hubapp_family_hub",
+    "TRUNCATE hubapp_family_hub",
+    "SELECT hubapp_family_hub_rebuild()",
+    "SELECT hubapp_family_hub_refresh({family_b})",
+    "SELECT * FROM hubapp_family_hubs_of({family_b})",
+])
+def test_no_application_role_can_write_the_visibility_table(org: Org, who: str, statement: str) -> None:
+    with org.raw(who) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(statement.format(hub_a=org.hub_a, family_b=org.family_b))
+    with org.raw("alice") as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM family")] == [org.family_a]
+
+
+def test_the_visibility_table_follows_requests_families_and_deletes(org: Org) -> None:
+    owner = lambda: UnitOfWork(org.db)  # noqa: E731
+    # A request at North about the South family makes it visible to North (and only that family).
+    logged = referrals.log_request(owner(), request(org.hub_a, family_id=org.family_b, consent=consent()))
+    with org.raw("alice") as conn:
+        assert {r[0] for r in conn.execute("SELECT id FROM family")} == {org.family_a, org.family_b}
+        assert {r[0] for r in conn.execute("SELECT family_name FROM person")} == {"Northfield", "Southall"}
+    alice = org.backend("alice")
+    assert {h.family_name for h in search.quick_search(alice.uow(), "Sara Southal")} == {"Southall"}
+    with org.db.engine.begin() as conn:  # the request moves to South: North loses the family again
+        conn.exec_driver_sql(f"UPDATE request_for_support SET hub_id = {org.hub_b} WHERE id = {logged.id}")
+    assert search.quick_search(alice.uow(), "Sara Southal") == ()
+    with org.raw("alice") as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM family")] == [org.family_a]
+    with org.db.engine.begin() as conn:  # the family itself moves to North: South keeps it by the request
+        conn.exec_driver_sql(f"UPDATE family SET hub_id = {org.hub_a} WHERE id = {org.family_b}")
+    with org.raw("alice") as conn:
+        assert {r[0] for r in conn.execute("SELECT id FROM family")} == {org.family_a, org.family_b}
+    with org.raw("bob") as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM family")] == [org.family_b]
+    with org.db.engine.begin() as conn:  # ... until the request goes
+        conn.exec_driver_sql(f"DELETE FROM request_person WHERE request_id = {logged.id}")
+        conn.exec_driver_sql(f"DELETE FROM request_need WHERE request_id = {logged.id}")
+        conn.exec_driver_sql(f"DELETE FROM consent_record WHERE request_id = {logged.id}")
+        conn.exec_driver_sql(f"DELETE FROM request_for_support WHERE id = {logged.id}")
+    with org.raw("bob") as conn:
+        assert conn.execute("SELECT count(*) FROM family").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM person").fetchone() == (0,)
+    with org.db.engine.begin() as conn:  # what the triggers kept is what a rebuild from the rows gives
+        kept = set(conn.exec_driver_sql("SELECT family_id, hub_id FROM hubapp_family_hub").all())
+        conn.exec_driver_sql("SELECT hubapp_family_hub_rebuild()")
+        assert set(conn.exec_driver_sql("SELECT family_id, hub_id FROM hubapp_family_hub").all()) == kept
+    assert kept == {(org.family_a, org.hub_a), (org.family_b, org.hub_a)}
+    alice.close()
+
+
+def test_the_name_function_returns_only_people_the_worker_may_see(org: Org) -> None:
+    def named_like(who: str, name: str) -> set[str]:
+        with org.raw(who) as conn:
+            ids = [r[0] for r in conn.execute("SELECT hubapp_person_ids_named_like(%s, 100)", (name,))]
+        with org.db.engine.connect() as conn:  # named by the owner: the function alone decides
+            return set(conn.exec_driver_sql(
+                "SELECT family_name FROM person WHERE id = ANY(%(ids)s)", {"ids": ids}).scalars())
+
+    assert named_like("alice", "sara southal") == set()
+    assert named_like("alice", "nadia northfeld") == {"Northfield"}
+    assert named_like("bob", "sara southal") == {"Southall"}
+    assert named_like("dora", "sara southal") == {"Southall"}
+    with org.raw("alice") as conn:  # a person alice made, in no family yet, is hers alone
+        conn.execute("INSERT INTO person (given_name, family_name, given_name_key, family_name_key, family_phonetic, "
+                     "given_phonetic, search_name, dob_is_expected, sex, created_at, version) VALUES ('Orla', "
+                     "'Orphan', 'orla', 'orphan', 'ORFN', 'ORL', 'orla orphan', false, 'U', now(), 1)")
+    assert named_like("alice", "orla orphan") == {"Orphan"}
+    assert named_like("carol", "orla orphan") == set()
+
+
+def test_search_never_finds_another_hubs_family(org: Org) -> None:
+    alice, bob = org.backend("alice"), org.backend("bob")
+    for text in ("Sara Southall", "Sara Southal", "Southall", "Sout", "Sami", "Sara Suthall"):
+        assert search.quick_search(alice.uow(), text) == (), text
+    assert {h.family_name for h in search.quick_search(bob.uow(), "Sara Suthall")} == {"Southall"}
+    assert {h.family_name for h in search.quick_search(alice.uow(), "Nadia Northfeld")} == {"Northfield"}
+    alice.close()
+    bob.close()
