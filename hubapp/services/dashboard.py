@@ -127,10 +127,12 @@ def drill_down(uow: UnitOfWork, flt: ReportFilter, key: str, *, today: dt.date |
 
 #: Planner settings for the dashboard's read-only transaction on PostgreSQL: random reads are cheap
 #: on the SSDs and page cache the shared server runs on (the default 4 makes the planner scan a whole
-#: table rather than probe an index a few thousand times), and parallel workers cost more than they
-#: give on the small per-hub sets the dashboard reads.
+#: table rather than probe an index a few thousand times), parallel workers cost more than they
+#: give on the small per-hub sets the dashboard reads, and JIT compilation is off: the row-level
+#: security subplans inflate the estimated costs past ``jit_above_cost``, and compiling the larger
+#: statements took 100-700 ms each (EXPLAIN ANALYZE at city scale) to run a query of a few ms.
 PG_SETTINGS = ("SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0; "
-               "SET LOCAL work_mem = '16MB'")
+               "SET LOCAL work_mem = '16MB'; SET LOCAL jit = off")
 
 
 def _context(uow: UnitOfWork, flt: ReportFilter, on: dt.date) -> Ctx:
@@ -531,7 +533,7 @@ def _escalation(ctx: Ctx) -> _Result:
 
 
 def _revolving_door(ctx: Ctx) -> _Result:
-    found = revolving_children(ctx)
+    found = revolving_children(ctx, names=False)
     per_month: dict[dt.date, set[int]] = defaultdict(set)
     for _, child_id, _, hits, _ in found:
         for d in hits:
