@@ -201,9 +201,10 @@ DASHBOARD_INDEXES: tuple[tuple[str, str, list[str], list[str], str | None], ...]
     # assessment timeliness, probed from the hub's episodes: led by (kind, authorised_at) the planner
     # read the whole city's assessments and, through row-level security, every visible episode
     ("ix_assessment_episode_kind", "assessment", ["episode_id", "kind"], ["authorised_at", "status"], None),
-    # distance travelled: first and latest score per series, in index order (no sort)
+    # distance travelled: the scores of the period's closed episodes, index-only (family_id is what
+    # row-level security reads)
     ("ix_outcome_measurement_series", "outcome_measurement",
-     ["episode_id", "person_id", "tool", "area", "measured_on", "id"], ["score"], None),
+     ["episode_id", "person_id", "tool", "area", "measured_on", "id"], ["score", "family_id"], None),
 )
 
 

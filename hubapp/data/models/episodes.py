@@ -166,7 +166,7 @@ class OutcomeMeasurement(Base):
     __table_args__ = (
         Index("ix_outcome_measurement_family_area", "family_id", "tool", "area"),
         Index("ix_outcome_measurement_series", "episode_id", "person_id", "tool", "area", "measured_on", "id",
-              postgresql_include=["score"]),  # dashboard: distance travelled (migration 0003)
+              postgresql_include=["score", "family_id"]),  # dashboard: distance travelled (migration 0003)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
