@@ -163,9 +163,12 @@ def re_referrals(ctx: Ctx) -> list[tuple[int, int, dt.date, rules.EhEpisode]]:
     :func:`hubapp.domain.revolving.previous_closure` then decides, child by child.
     """
     recv = ctx.day(R.received_at)
-    closed_before = exists().where(
+    # A look-up with LIMIT per request (by the family's episodes), so PostgreSQL probes the index
+    # instead of hashing every closed episode in the city (and their row-level security) per call.
+    closed_before = select(E.id).where(
         E.family_id == R.family_id, E.status == EpisodeState.CLOSED, E.end_date.is_not(None),
-        E.start_date < recv, ctx.days(E.end_date, recv) >= 0, ctx.days(E.end_date, recv) <= rules.RE_REFERRAL_DAYS)
+        E.start_date < recv, ctx.days(E.end_date, recv) >= 0, ctx.days(E.end_date, recv) <= rules.RE_REFERRAL_DAYS,
+    ).limit(1).scalar_subquery().is_not(None)
     candidates = ctx.s.execute(select(R.id, R.family_id, recv).where(*new_requests(ctx), closed_before)).all()
     if not candidates:
         return []
