@@ -163,9 +163,12 @@ def re_referrals(ctx: Ctx) -> list[tuple[int, int, dt.date, rules.EhEpisode]]:
     :func:`hubapp.domain.revolving.previous_closure` then decides, child by child.
     """
     recv = ctx.day(R.received_at)
-    closed_before = exists().where(
+    # A look-up with LIMIT per request (by the family's episodes), so PostgreSQL probes the index
+    # instead of hashing every closed episode in the city (and their row-level security) per call.
+    closed_before = select(E.id).where(
         E.family_id == R.family_id, E.status == EpisodeState.CLOSED, E.end_date.is_not(None),
-        E.start_date < recv, ctx.days(E.end_date, recv) >= 0, ctx.days(E.end_date, recv) <= rules.RE_REFERRAL_DAYS)
+        E.start_date < recv, ctx.days(E.end_date, recv) >= 0, ctx.days(E.end_date, recv) <= rules.RE_REFERRAL_DAYS,
+    ).limit(1).scalar_subquery().is_not(None)
     candidates = ctx.s.execute(select(R.id, R.family_id, recv).where(*new_requests(ctx), closed_before)).all()
     if not candidates:
         return []
@@ -224,8 +227,12 @@ def escalation_cohort(ctx: Ctx, extra: Iterable[object] = ()) -> object:
             E.end_date <= ctx.end - dt.timedelta(days=min(short, long)), *ctx.episode_scope(), *extra)
 
 
-def revolving_children(ctx: Ctx) -> list[tuple[int, int, str, tuple[dt.date, ...], list[dt.date]]]:
+def revolving_children(ctx: Ctx, *, names: bool = True) -> list[tuple[int, int, str, tuple[dt.date, ...],
+                                                                       list[dt.date]]]:
     """``(family id, child id, name, qualifying starts in the period, all starts)`` per child.
+
+    With ``names=False`` the name is empty and ``person`` is not read (the count needs only the
+    children's ids; on PostgreSQL the row-level security of ``person`` costs more than the rest).
 
     A child counts for the hub, team or worker where an episode of the window started in the period
     (an early help episode there, or a step-up, step-down or referral to social care there). SQL
@@ -272,7 +279,7 @@ def revolving_children(ctx: Ctx) -> list[tuple[int, int, str, tuple[dt.date, ...
         .where(eh.c.n + func.coalesce(csc.c.n, 0) >= rules.EPISODES_THRESHOLD)).scalars()))
     if not family_ids:
         return []
-    facts = _revolving_facts(ctx, family_ids, lo)
+    facts = _revolving_facts(ctx, family_ids, lo, names)
     out = []
     for fid in family_ids:
         f = facts[fid]
@@ -285,20 +292,25 @@ def revolving_children(ctx: Ctx) -> list[tuple[int, int, str, tuple[dt.date, ...
     return out
 
 
-def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date) -> dict[int, object]:
+def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: bool = True) -> dict[int, object]:
     """The revolving-door facts of :mod:`hubapp.services.revolving` that the count needs, for a few
     families: their current children, their early help episodes starting on or after ``since`` (earlier
     ones cannot share a window with a start in the period) and their whole transfer history (social
     care episodes are inferred from its order)."""
     facts: dict[int, object] = {f: facts_service._FamilyFacts() for f in family_ids}
     for chunk in _chunks(family_ids, 5000):
-        for fid, pid, given, family_name in ctx.s.execute(
-            select(FamilyMembership.family_id, Person.id, Person.given_name, Person.family_name)
-            .join(Person, Person.id == FamilyMembership.person_id)
-            .where(FamilyMembership.family_id.in_(chunk), FamilyMembership.end_date.is_(None),
-                   FamilyMembership.relation.in_(facts_service.CHILD_RELATIONS))
-        ):
-            facts[fid].children[pid] = f"{given} {family_name}"  # type: ignore[attr-defined]
+        current_children = (FamilyMembership.family_id.in_(chunk), FamilyMembership.end_date.is_(None),
+                            FamilyMembership.relation.in_(facts_service.CHILD_RELATIONS))
+        if names:
+            for fid, pid, given, family_name in ctx.s.execute(
+                select(FamilyMembership.family_id, Person.id, Person.given_name, Person.family_name)
+                .join(Person, Person.id == FamilyMembership.person_id).where(*current_children)
+            ):
+                facts[fid].children[pid] = f"{given} {family_name}"  # type: ignore[attr-defined]
+        else:
+            for fid, pid in ctx.s.execute(
+                    select(FamilyMembership.family_id, FamilyMembership.person_id).where(*current_children)):
+                facts[fid].children[pid] = ""  # type: ignore[attr-defined]
         kids: dict[int, set[int]] = defaultdict(set)
         rows = ctx.s.execute(
             select(E.id, E.family_id, E.start_date, E.end_date, E.end_reason, E.status, EpisodeChild.person_id)

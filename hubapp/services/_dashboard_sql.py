@@ -78,11 +78,6 @@ class Ctx:
         parts = [select(self.date(d).label("snap")) for d in days]
         return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("snaps")
 
-    def ranges(self, bounds: Sequence[tuple[dt.date, dt.date]]) -> Any:
-        """A subquery ``(m0, m1)`` of month ranges."""
-        parts = [select(self.date(a).label("m0"), self.date(b).label("m1")) for a, b in bounds]
-        return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ranges")
-
     # ---- Whose work
 
     def episode_scope(self, e: Any = Episode) -> list[ColumnElement[bool]]:

@@ -127,10 +127,12 @@ def drill_down(uow: UnitOfWork, flt: ReportFilter, key: str, *, today: dt.date |
 
 #: Planner settings for the dashboard's read-only transaction on PostgreSQL: random reads are cheap
 #: on the SSDs and page cache the shared server runs on (the default 4 makes the planner scan a whole
-#: table rather than probe an index a few thousand times), and parallel workers cost more than they
-#: give on the small per-hub sets the dashboard reads.
+#: table rather than probe an index a few thousand times), parallel workers cost more than they
+#: give on the small per-hub sets the dashboard reads, and JIT compilation is off: the row-level
+#: security subplans inflate the estimated costs past ``jit_above_cost``, and compiling the larger
+#: statements took 100-700 ms each (EXPLAIN ANALYZE at city scale) to run a query of a few ms.
 PG_SETTINGS = ("SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0; "
-               "SET LOCAL work_mem = '16MB'")
+               "SET LOCAL work_mem = '16MB'; SET LOCAL jit = off")
 
 
 def _context(uow: UnitOfWork, flt: ReportFilter, on: dt.date) -> Ctx:
@@ -393,17 +395,15 @@ def _step_up(ctx: Ctx) -> _Result:
     ):
         sent[ind.month_start(as_date(day))] += n  # type: ignore[arg-type]
     bounds = [(m, min(ind.month_end(m), ctx.end)) for m in ind.months(ctx.start, ctx.end)]
-    opened: Counter[dt.date] = Counter()
-    if bounds:
-        ranges = ctx.ranges(bounds)
-        for m0, n in ctx.s.execute(
-            select(ranges.c.m0, func.count()).select_from(ranges)
-            .join(E, and_(E.start_date <= ranges.c.m1, or_(E.end_date.is_(None), E.end_date >= ranges.c.m0)))
-            .where(*ctx.episode_scope()).group_by(ranges.c.m0)
-        ):
-            opened[as_date(m0)] += n  # type: ignore[index]
-    open_total = ctx.s.scalar(select(func.count(E.id)).where(
-        E.start_date <= ctx.end, or_(E.end_date.is_(None), E.end_date >= ctx.start), *ctx.episode_scope())) or 0
+    # One pass over the episodes open in the period: their count, and a column per month of those
+    # open in that month (every such episode is open in the period).
+    per_month = [func.sum(case((and_(E.start_date <= ctx.date(m1), or_(E.end_date.is_(None),
+                                                                        E.end_date >= ctx.date(m0))), 1), else_=0))
+                 for m0, m1 in bounds]
+    found = ctx.s.execute(select(func.count(E.id), *per_month).where(
+        E.start_date <= ctx.end, or_(E.end_date.is_(None), E.end_date >= ctx.start), *ctx.episode_scope())).one()
+    open_total = int(found[0] or 0)
+    opened: Counter[dt.date] = Counter({m0: int(n or 0) for (m0, _), n in zip(bounds, found[1:], strict=True)})
     decided: Counter[bool] = Counter()
     for outcome, n in ctx.s.execute(
         select(T.decision_outcome, func.count()).where(
@@ -531,7 +531,7 @@ def _escalation(ctx: Ctx) -> _Result:
 
 
 def _revolving_door(ctx: Ctx) -> _Result:
-    found = revolving_children(ctx)
+    found = revolving_children(ctx, names=False)
     per_month: dict[dt.date, set[int]] = defaultdict(set)
     for _, child_id, _, hits, _ in found:
         for d in hits:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
@@ -269,6 +270,7 @@ INTERNAL_FUNCTIONS = ("hubapp_family_hub_sync()", "hubapp_family_hub_refresh(int
 
 
 def upgrade() -> None:
+    _dashboard_indexes_upgrade()
     for name, table, columns in INDEXES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(name, columns, unique=False)
@@ -312,6 +314,7 @@ def downgrade() -> None:
     for name, table, _columns in reversed(INDEXES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(name)
+    _dashboard_indexes_downgrade()
 
 
 def _role_prefix() -> str:
@@ -326,3 +329,55 @@ def _policies(*, upgrading: bool) -> None:
         op.execute(f'DROP POLICY hubapp_rows ON "{table}"')
         with_check = f" WITH CHECK ({check})" if check else ""
         op.execute(f'CREATE POLICY hubapp_rows ON "{table}" USING ({using}){with_check}')
+
+
+# ---- The coordinator's dashboard (issue 9) -----------------------------------------------------
+#
+# Each index serves one family of the dashboard's statements, which all read one hub's records of a
+# period (hubapp/services/dashboard.py); measured with EXPLAIN ANALYZE at city scale (100,000
+# families), they turn bitmap heap scans over the hub's whole history into range scans of the
+# period, mostly index-only on PostgreSQL (the INCLUDE columns; SQLite has no INCLUDE and gets the
+# keys). Declared on the models too (hubapp/data/models), so ``alembic check`` stays clean.
+
+#: (name, table, key columns, INCLUDE columns (PostgreSQL), partial-index condition)
+DASHBOARD_INDEXES: tuple[tuple[str, str, list[str], list[str], str | None], ...] = (
+    # front door, re-referral cohort, revolving door (requests decided / received in the period)
+    ("ix_request_hub_decided", "request_for_support", ["hub_id", "decided_at"],
+     ["received_at", "outcome", "decided_by_id", "created_by_id"], None),
+    ("ix_request_hub_received", "request_for_support", ["hub_id", "received_at"],
+     ["status", "family_id", "decided_by_id", "created_by_id"], None),
+    # time to allocation; open episodes (unallocated, consent, step-up rate, outcomes, revolving door)
+    ("ix_episode_hub_allocated", "episode", ["hub_id", "allocated_at"],
+     ["accepted_at", "team_id", "lead_worker_id"], None),
+    ("ix_episode_hub_start", "episode", ["hub_id", "start_date"],
+     ["end_date", "status", "end_reason", "family_id", "team_id", "lead_worker_id", "accepted_at", "allocated_at"],
+     None),
+    # review compliance: the reviews held, per episode and day
+    ("ix_meeting_review_held", "meeting", ["episode_id", "held_on"], [],
+     "status = 'HELD' AND kind = 'TAF_REVIEW'"),
+    ("ix_plan_episode_review", "plan", ["episode_id"],
+     ["id", "status", "started_on", "ended_on", "agreed_on", "review_interval_days"], None),
+    # consent coverage: the episode's consent records (the whole city's were scanned by a merge join)
+    ("ix_consent_record_episode_given", "consent_record", ["episode_id", "given_on"],
+     ["agreed", "scope_engagement", "scope_sharing", "withdrawn_on", "family_id"], None),
+    # step-ups sent, step-downs submitted / closed (a transfer's first move to a state)
+    ("ix_transfer_event_transfer_to", "transfer_event", ["transfer_id", "to_status"], ["at"], None),
+    # assessment timeliness, probed from the hub's episodes: led by (kind, authorised_at) the planner
+    # read the whole city's assessments and, through row-level security, every visible episode
+    ("ix_assessment_episode_kind", "assessment", ["episode_id", "kind"], ["authorised_at", "status"], None),
+    # distance travelled: the scores of the period's closed episodes, index-only (family_id is what
+    # row-level security reads)
+    ("ix_outcome_measurement_series", "outcome_measurement",
+     ["episode_id", "person_id", "tool", "area", "measured_on", "id"], ["score", "family_id"], None),
+)
+
+
+def _dashboard_indexes_upgrade() -> None:
+    for name, table, columns, include, where in DASHBOARD_INDEXES:
+        condition = {} if where is None else {"postgresql_where": sa.text(where), "sqlite_where": sa.text(where)}
+        op.create_index(name, table, columns, unique=False, postgresql_include=include, **condition)
+
+
+def _dashboard_indexes_downgrade() -> None:
+    for name, table, *_rest in reversed(DASHBOARD_INDEXES):
+        op.drop_index(name, table_name=table)

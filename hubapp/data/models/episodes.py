@@ -17,6 +17,11 @@ class Episode(Versioned, Base):
     __table_args__ = (
         Index("ix_episode_hub_status", "hub_id", "status"),
         Index("ix_episode_hub_family", "hub_id", "family_id"),  # visible families (migration 0003)
+        Index("ix_episode_hub_allocated", "hub_id", "allocated_at",  # dashboard (migration 0003)
+              postgresql_include=["accepted_at", "team_id", "lead_worker_id"]),
+        Index("ix_episode_hub_start", "hub_id", "start_date",  # dashboard (migration 0003)
+              postgresql_include=["end_date", "status", "end_reason", "family_id", "team_id", "lead_worker_id",
+                                  "accepted_at", "allocated_at"]),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
     )
 
@@ -61,6 +66,8 @@ class Assessment(Versioned, Base):
     """An Early Help Assessment (whole family, three domains); a re-assessment links the prior one."""
 
     __tablename__ = "assessment"
+    __table_args__ = (Index("ix_assessment_episode_kind", "episode_id", "kind",  # dashboard (migration 0003)
+                            postgresql_include=["authorised_at", "status"]),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)
@@ -156,7 +163,11 @@ class OutcomeMeasurement(Base):
     """One score from an outcome tool (Family Star, scaling question...), for distance travelled."""
 
     __tablename__ = "outcome_measurement"
-    __table_args__ = (Index("ix_outcome_measurement_family_area", "family_id", "tool", "area"),)
+    __table_args__ = (
+        Index("ix_outcome_measurement_family_area", "family_id", "tool", "area"),
+        Index("ix_outcome_measurement_series", "episode_id", "person_id", "tool", "area", "measured_on", "id",
+              postgresql_include=["score", "family_id"]),  # dashboard: distance travelled (migration 0003)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("family.id"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Code, LongText, ShortText, Versioned, utcnow
@@ -14,7 +14,11 @@ class Plan(Versioned, Base):
     """One version of a family plan. An agreed version is frozen; edits start a new draft."""
 
     __tablename__ = "plan"
-    __table_args__ = (UniqueConstraint("episode_id", "version_no"),)
+    __table_args__ = (
+        UniqueConstraint("episode_id", "version_no"),
+        Index("ix_plan_episode_review", "episode_id",  # dashboard (migration 0003)
+              postgresql_include=["id", "status", "started_on", "ended_on", "agreed_on", "review_interval_days"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)
@@ -69,6 +73,9 @@ class Meeting(Versioned, Base):
     """A TAF meeting or review (initial TAF, review, step-down meeting, closure TAF)."""
 
     __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_review_held", "episode_id", "held_on",  # dashboard (migration 0003)
+                            postgresql_where=text("status = 'HELD' AND kind = 'TAF_REVIEW'"),
+                            sqlite_where=text("status = 'HELD' AND kind = 'TAF_REVIEW'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)

@@ -20,6 +20,10 @@ class RequestForSupport(Versioned, Base):
         # Row-level security's visible families (migration 0003): index-only by hub.
         Index("ix_request_hub_family", "hub_id", "family_id"),
         Index("ix_request_decision_hub_family", "decision_hub_id", "family_id"),
+        Index("ix_request_hub_decided", "hub_id", "decided_at",  # dashboard (migration 0003)
+              postgresql_include=["received_at", "outcome", "decided_by_id", "created_by_id"]),
+        Index("ix_request_hub_received", "hub_id", "received_at",  # dashboard (migration 0003)
+              postgresql_include=["status", "family_id", "decided_by_id", "created_by_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +87,9 @@ class ConsentRecord(Versioned, Base):
     """Agreement to early help (service consent), given or refused, and its scope."""
 
     __tablename__ = "consent_record"
+    __table_args__ = (Index("ix_consent_record_episode_given", "episode_id", "given_on",  # dashboard (migration 0003)
+                            postgresql_include=["agreed", "scope_engagement", "scope_sharing", "withdrawn_on",
+                                                "family_id"]),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)

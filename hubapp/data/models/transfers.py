@@ -59,6 +59,8 @@ class TransferEvent(Base):
     """One state change of a transfer: the history behind "age in current state"."""
 
     __tablename__ = "transfer_event"
+    __table_args__ = (Index("ix_transfer_event_transfer_to", "transfer_id", "to_status",  # dashboard (migration 0003)
+                            postgresql_include=["at"]),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfer_request.id", ondelete="CASCADE"), index=True)
