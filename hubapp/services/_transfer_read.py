@@ -21,7 +21,7 @@ from hubapp.domain.workdays import WorkingCalendar
 
 from . import revolving
 from .reference import Timescales, load_calendar, load_timescales
-from .revolving import CHILD_RELATIONS
+from .revolving import CHILD_RELATIONS, chunks, id_in
 
 
 def today() -> dt.date:
@@ -38,30 +38,39 @@ class RowReader:
         self.timescales: Timescales = load_timescales(uow)
         self.on = on or today()
 
-    def rows(self, transfers: Sequence[TransferRequest], with_flags: bool = True) -> list[TransferRow]:
-        """The rows of ``transfers``, in the same order."""
+    def rows(self, transfers: Sequence[TransferRequest], with_flags: bool = True,
+             family_names: dict[int, str] | None = None) -> list[TransferRow]:
+        """The rows of ``transfers``, in the same order; ``family_names`` by family id, if already read.
+
+        With flags, the current children come from the facts the flags are worked out from (one
+        read of the family members, not two).
+        """
         if not transfers:
             return []
         s = self.s
         family_ids = {t.family_id for t in transfers}
-        families = dict(s.execute(select(Family.id, Family.name).where(Family.id.in_(family_ids))).all())
+        families = family_names if family_names is not None else dict(
+            s.execute(select(Family.id, Family.name).where(id_in(s, Family.id, family_ids))).all())
         hubs = dict(s.execute(select(Hub.id, Hub.name).where(Hub.id.in_({t.hub_id for t in transfers}))).all())
         worker_ids = {w for t in transfers for w in (t.requested_by_id, t.receiving_worker_id, t.decided_by_id) if w}
         workers = worker_names(s, worker_ids)
         episode_ids = {t.episode_id for t in transfers if t.episode_id}
-        episodes = dict(s.execute(select(Episode.id, Episode.status).where(Episode.id.in_(episode_ids))).all()) \
+        episodes = dict(s.execute(select(Episode.id, Episode.status).where(id_in(s, Episode.id, episode_ids))).all()) \
             if episode_ids else {}
-        children = children_names(s, family_ids)
         asked = info_requested(s, [t.id for t in transfers])
         flags: dict[int, tuple[RevolvingFlag, ...]] = {}
         if with_flags:
+            facts = revolving.family_facts(s, family_ids)
+            children = {f: ", ".join(fact.children.values()) for f, fact in facts.items() if fact.children}
             downs = [(t.id, t.family_id, t.requested_at) for t in transfers
                      if t.direction == TransferDirection.STEP_DOWN]
-            flags.update(revolving.flags_for_step_downs(s, downs, self.on))
+            flags.update(revolving.flags_for_step_downs(s, downs, self.on, facts))
             ups = [t for t in transfers if t.direction == TransferDirection.STEP_UP]
             if ups:
-                by_family = revolving.flags_for_families(s, {t.family_id for t in ups}, self.on)
+                by_family = revolving.flags_for_families(s, {t.family_id for t in ups}, self.on, facts)
                 flags.update({t.id: by_family.get(t.family_id, ()) for t in ups})
+        else:
+            children = children_names(s, family_ids)
         return [self._row(t, families, hubs, workers, episodes, children, asked, flags) for t in transfers]
 
     def _row(self, t: TransferRequest, families: dict[int, str], hubs: dict[int, str], workers: dict[int, str],
@@ -94,18 +103,17 @@ def worker_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    return dict(s.execute(select(Worker.id, Worker.display_name).where(Worker.id.in_(wanted))).all())
+    return dict(s.execute(select(Worker.id, Worker.display_name).where(id_in(s, Worker.id, wanted))).all())
 
 
 def children_names(s: Session, family_ids: Iterable[int]) -> dict[int, str]:
     """The current children of each family, youngest last, as one line."""
     names: dict[int, list[str]] = defaultdict(list)
-    ids = list(set(family_ids))
-    for i in range(0, len(ids), 500):
+    for chunk in chunks(s, sorted(set(family_ids))):
         for family_id, given, family_name in s.execute(
             select(FamilyMembership.family_id, Person.given_name, Person.family_name)
             .join(Person, Person.id == FamilyMembership.person_id)
-            .where(FamilyMembership.family_id.in_(ids[i:i + 500]), FamilyMembership.end_date.is_(None),
+            .where(id_in(s, FamilyMembership.family_id, chunk), FamilyMembership.end_date.is_(None),
                    FamilyMembership.relation.in_(CHILD_RELATIONS))
             .order_by(Person.date_of_birth)
         ):
@@ -116,10 +124,10 @@ def children_names(s: Session, family_ids: Iterable[int]) -> dict[int, str]:
 def info_requested(s: Session, transfer_ids: list[int]) -> set[int]:
     """Transfers whose latest information step is a request not yet answered."""
     latest: dict[int, str] = {}
-    for i in range(0, len(transfer_ids), 500):
+    for chunk in chunks(s, transfer_ids):
         for transfer_id, action in s.execute(
             select(TransferEvent.transfer_id, TransferEvent.action)
-            .where(TransferEvent.transfer_id.in_(transfer_ids[i:i + 500]),
+            .where(id_in(s, TransferEvent.transfer_id, chunk),
                    TransferEvent.action.in_((rules.REQUEST_INFO, rules.INFO_RECEIVED)))
             .order_by(TransferEvent.at, TransferEvent.id)
         ):

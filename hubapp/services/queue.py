@@ -31,6 +31,7 @@ from hubapp.domain.validation import check_text
 from . import _transfer_read as read
 from . import _transfer_steps as steps
 from . import transfers
+from .reference import load_calendar, load_timescales
 
 UP, DOWN = TransferDirection.STEP_UP, TransferDirection.STEP_DOWN
 _QUEUE = tuple(STEP_DOWN_QUEUE_STATES)
@@ -45,7 +46,7 @@ def step_down_queue(uow: UnitOfWork, f: QueueFilter) -> QueueResult:
     check_text(f.text, "text", "Search text")
     with uow:
         s = uow.session
-        stmt = select(TransferRequest).join(Family, Family.id == TransferRequest.family_id).where(
+        stmt = select(TransferRequest, Family.name).join(Family, Family.id == TransferRequest.family_id).where(
             TransferRequest.direction == DOWN,
             TransferRequest.status.in_(tuple(st for st in _QUEUE if not f.states or st in f.states)),
         )
@@ -55,8 +56,8 @@ def step_down_queue(uow: UnitOfWork, f: QueueFilter) -> QueueResult:
             needle = f.text.strip()
             stmt = stmt.where(or_(Family.name.icontains(needle, autoescape=True),
                                   TransferRequest.csc_reference.icontains(needle, autoescape=True)))
-        found = s.scalars(stmt.order_by(TransferRequest.state_changed_at, TransferRequest.id)).all()
-        rows = read.RowReader(uow).rows(found)
+        found = s.execute(stmt.order_by(TransferRequest.state_changed_at, TransferRequest.id)).all()
+        rows = read.RowReader(uow).rows([t for t, _ in found], family_names={t.family_id: name for t, name in found})
         counts = {colour: sum(1 for r in rows if r.rag == colour) for colour in ("red", "amber", "green")}
         kept = [r for r in rows if (not f.rags or r.rag in f.rags) and (not f.bands or r.band in f.bands)
                 and (not f.flagged_only or r.flags)]
@@ -87,24 +88,23 @@ def counts(uow: UnitOfWork, hub_ids: tuple[int, ...] = ()) -> QueueCounts:
     """Counts for the navigation: the step-down queue (and how many are red), step-ups open and waiting."""
     with uow:
         s = uow.session
-
-        def count(direction: str, states: tuple[str, ...]) -> int:
-            stmt = select(func.count(TransferRequest.id)).where(
-                TransferRequest.direction == direction, TransferRequest.status.in_(states))
-            if hub_ids:
-                stmt = stmt.where(TransferRequest.hub_id.in_(hub_ids))
-            return s.scalar(stmt) or 0
-
-        queue = s.scalars(select(TransferRequest).where(
-            TransferRequest.direction == DOWN, TransferRequest.status.in_(_QUEUE),
-            *([TransferRequest.hub_id.in_(hub_ids)] if hub_ids else []))).all()
-        reader = read.RowReader(uow)
-        red = sum(1 for t in queue if rules.rag(
-            max(0, reader.calendar.working_days_between(t.state_changed_at.date(), reader.on)),
-            rules.timescale_wd(DOWN, t.status, reader.timescales)) == "red")
+        hub_filter = [TransferRequest.hub_id.in_(hub_ids)] if hub_ids else []
+        queue = s.execute(select(TransferRequest.status, TransferRequest.state_changed_at).where(
+            TransferRequest.direction == DOWN, TransferRequest.status.in_(_QUEUE), *hub_filter)).all()
+        step_ups: dict[str, int] = {status: n for status, n in s.execute(
+            select(TransferRequest.status, func.count(TransferRequest.id))
+            .where(TransferRequest.direction == UP,
+                   TransferRequest.status.in_(sorted(STEP_UP_OPEN_STATES | STEP_UP_AWAITING_DECISION_STATES)),
+                   *hub_filter)
+            .group_by(TransferRequest.status))}
+        calendar, timescales, on = load_calendar(uow), load_timescales(uow), read.today()
+        red = sum(1 for status, changed_at in queue if rules.rag(
+            max(0, calendar.working_days_between(changed_at.date(), on)),
+            rules.timescale_wd(DOWN, status, timescales)) == "red")
+        awaiting = sum(step_ups.get(st, 0) for st in STEP_UP_AWAITING_DECISION_STATES)
         return QueueCounts(step_down_queue=len(queue), step_down_red=red,
-                           step_up_open=count(UP, tuple(STEP_UP_OPEN_STATES)),
-                           step_up_awaiting_decision=count(UP, tuple(STEP_UP_AWAITING_DECISION_STATES)))
+                           step_up_open=sum(step_ups.get(st, 0) for st in STEP_UP_OPEN_STATES),
+                           step_up_awaiting_decision=awaiting)
 
 
 def bulk_allocate(uow: UnitOfWork, data: BulkAllocateInput) -> BulkAllocateResult:

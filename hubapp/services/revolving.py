@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, any_, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hubapp.data.models import (
     Episode, EpisodeChild, FamilyMembership, Person, RequestForSupport, RequestPerson, TransferRequest,
@@ -44,30 +45,49 @@ class _FamilyFacts:
         self.outcomes_met: list[dt.date] = []
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield list(ids[i:i + _CHUNK])
+def is_postgresql(s: Session) -> bool:
+    """Whether the session's database is PostgreSQL."""
+    return s.get_bind().dialect.name == "postgresql"
 
 
-def _facts(s: Session, family_ids: Iterable[int]) -> dict[int, _FamilyFacts]:
+def id_in(s: Session, column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+          ids: Collection[int]) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL ``column = ANY(:ids)``, one array parameter however many
+    ids, so the statement's text (and the server's plan) does not change with the count."""
+    if is_postgresql(s):
+        return column == any_(literal(list(ids), ARRAY(column.type)))
+    return column.in_(list(ids))
+
+
+def chunks(s: Session, ids: Sequence[int]) -> Iterator[list[int]]:
+    """``ids`` in slices small enough for an ``IN`` list (all at once on PostgreSQL, see :func:`id_in`)."""
+    size = max(len(ids), 1) if is_postgresql(s) else _CHUNK
+    for i in range(0, len(ids), size):
+        yield list(ids[i:i + size])
+
+
+def family_facts(s: Session, family_ids: Iterable[int]) -> dict[int, _FamilyFacts]:
+    """What the flag rules need about each family; ``children`` (person id to name) in date of birth
+    order, so callers can show the current children from it without reading them again."""
     ids = sorted(set(family_ids))
     facts: dict[int, _FamilyFacts] = {f: _FamilyFacts() for f in ids}
-    for chunk in _chunks(ids):
+    for chunk in chunks(s, ids):
         for family_id, person_id, given, family_name in s.execute(
             select(FamilyMembership.family_id, Person.id, Person.given_name, Person.family_name)
             .join(Person, Person.id == FamilyMembership.person_id)
-            .where(FamilyMembership.family_id.in_(chunk), FamilyMembership.end_date.is_(None),
+            .where(id_in(s, FamilyMembership.family_id, chunk), FamilyMembership.end_date.is_(None),
                    FamilyMembership.relation.in_(CHILD_RELATIONS))
+            .order_by(Person.date_of_birth)
         ):
             facts[family_id].children[person_id] = f"{given} {family_name}"
         episodes = s.execute(
             select(Episode.id, Episode.family_id, Episode.start_date, Episode.end_date, Episode.end_reason,
-                   Episode.status).where(Episode.family_id.in_(chunk))
+                   Episode.status).where(id_in(s, Episode.family_id, chunk))
         ).all()
         kids: dict[int, set[int]] = defaultdict(set)
         for episode_id, person_id in s.execute(
             select(EpisodeChild.episode_id, EpisodeChild.person_id)
-            .where(EpisodeChild.episode_id.in_([e.id for e in episodes] or [0]))
+            .where(id_in(s, EpisodeChild.episode_id, [e.id for e in episodes] or [0]))
         ):
             kids[episode_id].add(person_id)
         for e in episodes:
@@ -79,12 +99,12 @@ def _facts(s: Session, family_ids: Iterable[int]) -> dict[int, _FamilyFacts]:
         requests = s.execute(
             select(RequestForSupport.id, RequestForSupport.family_id, RequestForSupport.received_at,
                    RequestForSupport.outcome, RequestForSupport.decided_at)
-            .where(RequestForSupport.family_id.in_(chunk), RequestForSupport.status != RequestState.DRAFT)
+            .where(id_in(s, RequestForSupport.family_id, chunk), RequestForSupport.status != RequestState.DRAFT)
         ).all()
         subjects: dict[int, set[int]] = defaultdict(set)
         for request_id, person_id in s.execute(
             select(RequestPerson.request_id, RequestPerson.person_id)
-            .where(RequestPerson.request_id.in_([r.id for r in requests] or [0]))
+            .where(id_in(s, RequestPerson.request_id, [r.id for r in requests] or [0]))
         ):
             subjects[request_id].add(person_id)
         for r in requests:
@@ -96,7 +116,7 @@ def _facts(s: Session, family_ids: Iterable[int]) -> dict[int, _FamilyFacts]:
         for t in s.execute(
             select(TransferRequest.family_id, TransferRequest.direction, TransferRequest.status,
                    TransferRequest.requested_at, TransferRequest.decided_at, TransferRequest.decision_outcome)
-            .where(TransferRequest.family_id.in_(chunk))
+            .where(id_in(s, TransferRequest.family_id, chunk))
         ):
             _add_transfer(facts[t.family_id], t)
     return facts
@@ -130,21 +150,29 @@ def _flags(f: _FamilyFacts, on: dt.date, only: rules.Referral | None) -> tuple[R
     return tuple(flag for flag in found if flag is not None)
 
 
-def flags_for_families(s: Session, family_ids: Iterable[int], on: dt.date) -> dict[int, tuple[RevolvingFlag, ...]]:
-    """The revolving-door flags of each family, as of ``on`` (inside an open session)."""
-    return {family_id: _flags(f, on, None) for family_id, f in _facts(s, family_ids).items()}
+def flags_for_families(s: Session, family_ids: Iterable[int], on: dt.date,
+                       facts: dict[int, _FamilyFacts] | None = None) -> dict[int, tuple[RevolvingFlag, ...]]:
+    """The revolving-door flags of each family, as of ``on`` (inside an open session); ``facts``
+    from :func:`family_facts` covering those families, if already read."""
+    ids = set(family_ids)
+    if facts is None:
+        facts = family_facts(s, ids)
+    return {family_id: _flags(facts[family_id], on, None) for family_id in sorted(ids)}
 
 
 def flags_for_step_downs(
-    s: Session, items: Iterable[tuple[int, int, dt.datetime]], on: dt.date
+    s: Session, items: Iterable[tuple[int, int, dt.datetime]], on: dt.date,
+    facts: dict[int, _FamilyFacts] | None = None,
 ) -> dict[int, tuple[RevolvingFlag, ...]]:
-    """The flags of step-down queue items, ``(transfer_id, family_id, requested_at)`` each.
+    """The flags of step-down queue items, ``(transfer_id, family_id, requested_at)`` each; ``facts``
+    from :func:`family_facts` covering their families, if already read.
 
     The re-referral flag asks whether *this* step-down came within 12 months of an early help
     episode closing; the other two are the family's.
     """
     items = list(items)
-    facts = _facts(s, (family_id for _, family_id, _ in items))
+    if facts is None:
+        facts = family_facts(s, (family_id for _, family_id, _ in items))
     return {
         transfer_id: _flags(facts[family_id], on, rules.Referral(requested_at.date(), frozenset(), "step-down"))
         for transfer_id, family_id, requested_at in items
@@ -156,4 +184,5 @@ def family_flag_texts(s: Session, family_id: int, on: dt.date) -> tuple[str, ...
     return tuple(flag.text for flag in flags_for_families(s, (family_id,), on).get(family_id, ()))
 
 
-__all__ = ["family_flag_texts", "flags_for_families", "flags_for_step_downs"]
+__all__ = ["chunks", "family_facts", "family_flag_texts", "flags_for_families", "flags_for_step_downs", "id_in",
+           "is_postgresql"]
