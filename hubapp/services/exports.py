@@ -34,11 +34,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import exists, func, insert, or_, select, text
 from sqlalchemy.orm import aliased
 
@@ -102,6 +97,12 @@ def _write_csv(table: Table, out: IO[str]) -> None:
         writer.writerow([csv_text(v) for v in row])
 
 
+#: Characters a spreadsheet cell cannot hold (the same set as openpyxl's ILLEGAL_CHARACTERS_RE;
+#: kept here so that openpyxl, 50 ms to import, is loaded only when an XLSX is written, not when
+#: the dashboard page is built at start-up).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def sheet_title(title: str) -> str:
     """A worksheet name from a table title: no ``\\ * ? : / [ ]``, at most 31 characters."""
     cleaned = _BAD_SHEET_CHARS.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", title)).strip().strip("'")
@@ -109,6 +110,8 @@ def sheet_title(title: str) -> str:
 
 
 def _xlsx_cell(ws: Any, value: object, kind: str) -> object:
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - see ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not value.startswith("="):
@@ -144,6 +147,11 @@ def _width(value: object) -> int:
 
 
 def _write_xlsx(table: Table, out: IO[bytes]) -> None:
+    from openpyxl import Workbook  # noqa: PLC0415 - see ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(table.title))
     n_cols = len(table.columns)

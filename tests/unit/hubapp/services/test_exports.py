@@ -416,3 +416,16 @@ def test_exports_under_row_security_with_login_roles(pg_url: str, tmp_path: Path
                                      .where(AccessLog.action == "EXPORT")).all()
     assert [tuple(r) for r in logged] == [(north, carol)]
     db.dispose()
+
+
+def test_openpyxl_is_loaded_only_when_a_spreadsheet_is_written() -> None:
+    # Every coordinator's main window builds the dashboard page at start-up; openpyxl (about 50 ms
+    # to import) must not come with it.
+    import os
+    import subprocess
+    import sys
+
+    code = "import sys, ui.pages.dashboard.area; print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "False", out.stderr
