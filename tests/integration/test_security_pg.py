@@ -240,6 +240,38 @@ def test_looks_are_logged_and_the_chronology_is_held_to_the_hub(org: Org) -> Non
 # ---- The visibility table and the definer-rights name search of migration 0003 -----------------
 
 
+# ---- Who is signed in: the policy functions of migration 0004 -------------------------------------
+
+
+def test_the_policy_functions_answer_for_the_login_that_asks(org: Org) -> None:
+    expected = {"alice": ([org.hub_a], False), "bob": ([org.hub_b], False), "dora": ([], True)}
+    for who, (hubs, is_admin) in expected.items():
+        with org.raw(who) as conn:
+            assert conn.execute("SELECT hubapp_worker_hubs(), hubapp_is_admin()").fetchone() == (hubs, is_admin)
+
+
+def test_the_policy_functions_find_the_login_by_index_not_by_scanning_workers(org: Org) -> None:
+    """Every row-secured statement runs them (an init plan per table read): a scan of ``worker``
+    per call cost 1-1.5 ms at city scale. The table's own statistics tell whether they scan it."""
+    with org.raw("alice") as conn:
+        if conn.info.server_version < 150000:
+            pytest.skip("pg_stat_force_next_flush() needs PostgreSQL 15")
+
+        def scans() -> tuple[int, int]:
+            conn.execute("SELECT pg_stat_clear_snapshot()")
+            return conn.execute("SELECT coalesce(seq_scan, 0), coalesce(idx_scan, 0) FROM pg_stat_user_tables "
+                                "WHERE relname = 'worker'").fetchone()
+
+        conn.execute("SELECT pg_stat_force_next_flush()")
+        seq_before, idx_before = scans()
+        for _ in range(5):
+            assert conn.execute("SELECT hubapp_worker_hubs(), hubapp_is_admin()").fetchone() == ([org.hub_a], False)
+        conn.execute("SELECT pg_stat_force_next_flush()")
+        seq_after, idx_after = scans()
+    assert seq_after == seq_before
+    assert idx_after >= idx_before + 10
+
+
 def _visibility(conn: psycopg.Connection) -> set[tuple[int, int]]:
     return {(f, h) for f, h in conn.execute("SELECT family_id, hub_id FROM hubapp_family_hub")}
 
