@@ -8,8 +8,8 @@ Timestamps are compared in UTC and their calendar day is the UTC day, as everywh
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Date, Integer, Select, cast, func, literal, literal_column, or_, select, union_all
@@ -32,6 +32,14 @@ class Ctx:
     today: dt.date
     cal: WorkingCalendar
     ts: Timescales
+    #: Figures already worked out (by name), e.g. on another connection in parallel (see :meth:`part`).
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    def part(self, name: str, compute: Callable[[Ctx], Any]) -> Any:
+        """The figure ``name``: worked out before (``parts``), or by ``compute`` now."""
+        if name not in self.parts:
+            self.parts[name] = compute(self)
+        return self.parts[name]
 
     @property
     def pg(self) -> bool:

@@ -12,7 +12,10 @@ import datetime as dt
 
 import pytest
 
+from sqlalchemy import func, select
+
 from hubapp.data.db import Database
+from hubapp.data.models import RequestForSupport
 from hubapp.domain.report_dto import Indicator, ReportFilter
 from hubapp.services import dashboard
 
@@ -479,3 +482,64 @@ def test_filter_options_are_the_workers_hubs(w: DashWorld) -> None:
     assert [t.label for t in mine.teams] == ["Team A", "Team B"]
     assert [x.label for x in mine.workers] == ["Ana", "Bo", "Dee"]
     assert next(x for x in mine.workers if x.label == "Bo").hub_ids == (w.north,)
+
+
+# ---- Streams: the figures worked out on several connections at once (PostgreSQL) ----------------
+
+
+def _some_of_everything(w: DashWorld) -> None:
+    front_door_world(w)
+    allocation_world(w)
+    f1, _ = w.family("One")
+    o1 = w.episode(f1, d(2025, 3, 1), status="CLOSED", end=d(2025, 9, 1), end_reason="OUTCOMES_MET", lead=w.ana)
+    for sf in ("SF01", "SF03", "SF10"):
+        w.need(o1, sf)
+    w.score(f1, o1, "Routines", 3, d(2025, 8, 1))
+    w.score(f1, o1, "Routines", 6, d(2025, 9, 20))
+    w.claim(f1, o1, d(2025, 9, 10), "PASSED")
+
+
+def test_streams_give_the_same_dashboard_as_one_connection(w: DashWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    _some_of_everything(w)
+    used: list[str] = []
+    original = dashboard._in_snapshot
+
+    def counted(*args: object) -> dict[str, object]:
+        found = original(*args)  # type: ignore[arg-type]
+        used.extend(found)
+        return found
+
+    monkeypatch.setattr(dashboard, "_in_snapshot", counted)
+    monkeypatch.setattr(dashboard, "STREAMS", 1)
+    alone = dashboard.dashboard(w.uow(), w.flt(), today=TODAY)
+    assert used == []
+    monkeypatch.setattr(dashboard, "STREAMS", 2)
+    shared = dashboard.dashboard(w.uow(), w.flt(), today=TODAY)
+    assert shared.indicators == alone.indicators and shared.caseload == alone.caseload
+    outcomes = next(i for i in shared.indicators if i.key == "outcomes")
+    assert figure(outcomes, "Mean distance") == 3.0 and figure(outcomes, "Claims audited") == 1
+    if w.db.dialect == "postgresql":  # the other stream did part of the work
+        assert used and "_outcomes" not in used
+    else:
+        assert used == []
+
+
+@pytest.mark.postgres
+def test_a_stream_reads_the_leaders_snapshot_not_what_was_saved_since(pg_db: Database) -> None:
+    w = DashWorld(pg_db)
+
+    def count(ctx: object) -> int:
+        return int(ctx.s.scalar(select(func.count()).select_from(RequestForSupport)) or 0)  # type: ignore[attr-defined]
+
+    f, _ = w.family("Snap")
+    w.request(f, at(d(2025, 9, 1)), at(d(2025, 9, 2)), "NFA", by=w.ana)
+    with w.uow() as uow:
+        ctx = dashboard._context(uow, w.flt(), TODAY, repeatable=True)
+        before = count(ctx)
+        snapshot = dashboard._export_snapshot(ctx)
+        assert snapshot is not None
+        w.request(f, at(d(2025, 9, 3)), at(d(2025, 9, 4)), "NFA", by=w.ana)  # committed by another connection
+        assert dashboard._in_snapshot(uow, snapshot, ctx, [("n", count)]) == {"n": before}
+        assert count(ctx) == before
+    with w.uow() as uow:
+        assert count(dashboard._context(uow, w.flt(), TODAY)) == before + 1
