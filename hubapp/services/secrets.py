@@ -3,19 +3,20 @@
 Keys are ``user@host:port/database`` under one service name. There is no plaintext fallback:
 when no usable keyring backend exists, saving says so (``KeyringUnavailable``) and the person
 types the password each time. Keyring calls can block while the OS unlocks its store, so the UI
-calls these from a worker thread.
+calls these from a worker thread. ``keyring`` is imported at the first call (a tenth of a second
+of start-up that a program opening its embedded file, or given its database, never needs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import keyring
-import keyring.backend
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+from typing import TYPE_CHECKING
 
 from hubapp.config import Profile
 from hubapp.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 SERVICE = "hubapp"
 
@@ -54,6 +55,8 @@ def _qualified(backend: keyring.backend.KeyringBackend) -> str:
 
 def backend_info() -> BackendInfo:
     """Which backend keyring would use, and whether hubapp accepts it."""
+    import keyring
+
     backend = keyring.get_keyring()
     name = _qualified(backend)
     chained = getattr(backend, "backends", None)
@@ -70,6 +73,9 @@ def save_password(profile: Profile, password: str) -> None:
     Raises:
         KeyringUnavailable: no secure backend; nothing was stored anywhere.
     """
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     info = backend_info()
     if not info.usable:
         raise KeyringUnavailable(info.name)
@@ -81,6 +87,9 @@ def save_password(profile: Profile, password: str) -> None:
 
 def load_password(profile: Profile) -> str | None:
     """The remembered password, or ``None`` (none saved, or no usable keyring)."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     if not backend_info().usable:
         return None
     try:
@@ -91,6 +100,9 @@ def load_password(profile: Profile) -> str | None:
 
 def forget_password(profile: Profile) -> None:
     """Remove a remembered password, if there is one."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(SERVICE, key_for(profile))
     except (PasswordDeleteError, NoKeyringError, KeyringError):

@@ -65,7 +65,8 @@ def test_seeded_code_lists_match_the_domain(kind: str, request: pytest.FixtureRe
 
 
 def test_one_head_and_every_table_in_the_model() -> None:
-    assert migrate.head_revision()
+    # The program's revision (read at every start without Alembic) is the scripts' one head.
+    assert migrate.script_heads() == [migrate.SCHEMA_HEAD] == [migrate.head_revision()]
     assert len(Base.metadata.tables) >= 40
     assert (migrations_dir() / "env.py").is_file()
 
@@ -114,3 +115,22 @@ def test_embedded_file_newer_than_program_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SchemaMismatch):
         migrate.prepare_embedded(engine, path)
     engine.dispose()
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    """Start-up reads one row; Alembic (a quarter of a second to import) waits until it has work."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'at_head.sqlite'}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    code = ("import sys; from hubapp.data import migrate; from hubapp.data.db import make_engine; "
+            f"e = make_engine({url!r}); migrate.verify_schema(e); "
+            "assert migrate.current_revision(e) == migrate.SCHEMA_HEAD; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from hubapp.domain.dto import FamilyDetail
 from hubapp.domain.errors import DomainError, ValidationError
-from hubapp.printing.chronology_pdf import print_chronology
 from hubapp.services import chronology
 from hubapp.services.chronology import AccessRow, ChronologyEntry
 from hubapp.services.session import Backend
@@ -42,6 +41,8 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
 def _print_to(backend: Backend, family_id: int, path: Path, kinds: tuple[str, ...], since: dt.date | None,
               until: dt.date | None, newest: bool) -> tuple[Path, int]:
     """Render, log and save the chronology PDF (runs in a worker)."""
+    from hubapp.printing.chronology_pdf import print_chronology  # ReportLab loads when first used
+
     pdf, pages = print_chronology(backend.uow(), family_id, kinds, since, until, newest)
     path.write_bytes(pdf)
     return path, pages

@@ -22,7 +22,7 @@ from hubapp.domain.dto import Changes
 from hubapp.domain.errors import DomainError, NotFound
 from hubapp.domain.meeting_dto import COPY_FAMILY, COPY_MEETING, COPY_PROFESSIONAL
 from hubapp.domain.plan_dto import AllocationInput, EpisodeActionInput, EpisodeDetail, Owner
-from hubapp.services import episodes, printouts
+from hubapp.services import episodes
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
@@ -155,12 +155,16 @@ class EpisodePage(QWidget):
 
     def print_plan(self, plan_id: int) -> None:
         """Preview a plan version, with its two copies, to print or save."""
+        from hubapp.services import printouts  # ReportLab loads at the first print, not at start-up
+
         backend = self._backend
         self._open_print(lambda copy: printouts.render_plan(backend.uow(), plan_id, copy),
                          (COPY_PROFESSIONAL, COPY_FAMILY))
 
     def print_meeting(self, meeting_id: int) -> None:
         """Preview the record of a meeting, to print or save."""
+        from hubapp.services import printouts  # ReportLab loads at the first print, not at start-up
+
         backend = self._backend
         self._open_print(lambda _copy: printouts.render_meeting(backend.uow(), meeting_id), (COPY_MEETING,))
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from hubapp.domain.errors import DomainError
 from hubapp.domain.meeting_dto import COPY_FAMILY, COPY_PROFESSIONAL, Printout, PrintRecord
-from hubapp.services import printouts
 from hubapp.services.session import Backend
 from ui import tasks
 from ui.app_events import app_events
@@ -210,6 +209,8 @@ class PrintDialog(QDialog):
             target = ask_save_path(self, "Save accessible HTML", f"{printout.file_stem}.html", "Web pages (*.html)")
         if target is None:
             return
+        from hubapp.services import printouts  # ReportLab loads at the first print, not at start-up
+
         backend = self._backend
         self.status.setText("Recording…")
         tasks.run_write(self, lambda: printouts.record_printout(backend.uow(), printout, how),
