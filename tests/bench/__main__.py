@@ -24,6 +24,7 @@ database and writes JSON (``--json``) that ``--compare`` reads back.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import os
@@ -62,6 +63,23 @@ def log(message: str) -> None:
 # ---- Machine -----------------------------------------------------------------------------------
 
 
+def cpu_yardstick_ms(repeats: int = 5) -> float:
+    """The fastest of ``repeats`` runs of a fixed pure-Python loop (ten million additions), in ms.
+
+    Machines called "2 cores" differ, and a shared one differs from hour to hour. Every figure here
+    that is CPU-bound scales with it, so a run's table is compared with another's through it (it is
+    taken at the start and at the end of a run).
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
 def machine(pg_version: str | None) -> dict[str, Any]:
     """The machine the figures come from."""
     cpu = platform.processor() or ""
@@ -79,13 +97,14 @@ def machine(pg_version: str | None) -> dict[str, Any]:
     return {
         "cpu": cpu, "cores": os.cpu_count(), "ram_gb": ram_gb, "os": platform.platform(),
         "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "postgresql": pg_version,
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average": [round(x, 2) for x in os.getloadavg()], "cpu_yardstick_ms": cpu_yardstick_ms(),
     }
 
 
 def describe_machine(m: dict[str, Any]) -> str:
     return (f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; PostgreSQL {m['postgresql'] or '-'}, "
-            f"SQLite {m['sqlite']}, Python {m['python']}; load average {m['load_average']}")
+            f"SQLite {m['sqlite']}, Python {m['python']}; load average {m['load_average']}; CPU yardstick "
+            f"{m.get('cpu_yardstick_ms', '-')} ms (the fastest of 5 runs of 10 million Python additions)")
 
 
 # ---- Rows of the table -------------------------------------------------------------------------
@@ -239,7 +258,14 @@ def program_env(tmp: Path, url: str) -> dict[str, str]:
 
 
 def measure_startup(url: str, runs: int) -> list[float]:
-    """ms from starting ``python -m ui.app`` (on ``HUBAPP_DATABASE_URL``) to its ready marker."""
+    """ms from starting ``python -m ui.app`` (on ``HUBAPP_DATABASE_URL``) to its ready marker.
+
+    The sources are compiled to bytecode first, as an installed or frozen program's are: where the
+    environment sets ``PYTHONDONTWRITEBYTECODE`` (this project's development machines do), every
+    start would otherwise compile hubapp and ui again, about a second of the figure.
+    """
+    for package in ("hubapp", "ui"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
     times = []
     for i in range(runs + 1):  # the first start warms the OS file cache
         with tempfile.TemporaryDirectory() as tmp:
@@ -414,8 +440,10 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{kind}: kept for --reuse {url}")
                 result.setdefault("kept", {})[kind] = make_url(url).render_as_string(hide_password=True)
     result["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["machine"]["cpu_yardstick_ms_end"] = cpu_yardstick_ms()
 
-    print(f"\nMachine: {describe_machine(result['machine'])}; at the end {result['machine']['load_average_end']}")
+    print(f"\nMachine: {describe_machine(result['machine'])}; at the end {result['machine']['load_average_end']}, "
+          f"yardstick {result['machine']['cpu_yardstick_ms_end']} ms")
     print("Shared CPU: other work on the machine makes these figures noisy (see the load averages).")
     for kind, section in result["databases"].items():
         ld = section["load"]
