@@ -179,15 +179,32 @@ class TransferRow:
     allowed_actions: tuple[str, ...]
 
 
+#: Where a page of the step-down queue ends: the last row's ``(state_changed_at, id)`` (the queue's
+#: order), given back to ask for the rows after it.
+QueueCursor = tuple[dt.datetime, int]
+
+
 @dataclass(frozen=True, slots=True)
 class QueueResult:
-    """The rows that pass the filters, and counts for the page summary and the navigation."""
+    """One page of the rows that pass the filters, and counts for the page summary and the navigation.
+
+    ``total``, ``red``, ``amber`` and ``green`` count the whole queue the state, hub and text filters
+    leave (before the RAG, band and flag filters). ``matched`` is how many rows pass every filter, and
+    ``band_counts`` and ``state_counts`` how many of them fall in each age band and each state, by
+    label (``None`` and empty with "flagged only": flags are worked out only for the rows read).
+    ``more`` says rows follow ``cursor``.
+    """
 
     rows: tuple[TransferRow, ...]
     total: int
     red: int
     amber: int
     green: int
+    matched: int | None = None
+    more: bool = False
+    cursor: QueueCursor | None = None
+    band_counts: tuple[tuple[str, int], ...] = ()
+    state_counts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

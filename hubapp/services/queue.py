@@ -4,14 +4,19 @@ allocation (DOMAIN §3, §8.6, §9 KPI 8).
 The queue holds every step-down that is not complete, closed or failed, each with its age in working
 days in its current state, red/amber/green against that state's timescale, its age band and the
 family's revolving-door flags. It is bounded by the work in hand (not the city's history), so the
-state, hub and text filters run in SQL and the derived ones (RAG, band, flags) on the rows.
+state, hub and text filters run in SQL and the derived ones (RAG, band, flags) on the rows. It comes
+a page at a time (:data:`PAGE_SIZE` rows, then the rows after a cursor): the counts come from a
+light read of the whole queue, the names and flags only for the rows of the page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from typing import cast
 
 from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from hubapp.data.models import Family, TransferRequest
 from hubapp.data.uow import UnitOfWork
@@ -23,8 +28,8 @@ from hubapp.domain.states import (
     StepUpState, TransferDirection,
 )
 from hubapp.domain.transfer_dto import (
-    BulkAllocateInput, BulkAllocateResult, QueueCounts, QueueFilter, QueueResult, StepUpFilter, TransferActionInput,
-    TransferRow,
+    BulkAllocateInput, BulkAllocateResult, QueueCounts, QueueCursor, QueueFilter, QueueResult, StepUpFilter,
+    TransferActionInput, TransferRow,
 )
 from hubapp.domain.validation import check_text
 
@@ -32,37 +37,114 @@ from . import _transfer_read as read
 from . import _transfer_steps as steps
 from . import transfers
 from .reference import load_calendar, load_timescales
+from .revolving import id_in
 
 UP, DOWN = TransferDirection.STEP_UP, TransferDirection.STEP_DOWN
 _QUEUE = tuple(STEP_DOWN_QUEUE_STATES)
 
 
-def step_down_queue(uow: UnitOfWork, f: QueueFilter) -> QueueResult:
-    """The step-down queue, oldest in its state first, with counts by RAG before the RAG filter.
+#: Rows in one page of the queue when the caller gives no limit (the page asks for more as the list
+#: scrolls); a page is what a screen shows several times over.
+PAGE_SIZE = 100
+
+
+def step_down_queue(uow: UnitOfWork, f: QueueFilter, *, limit: int | None = PAGE_SIZE,
+                    after: QueueCursor | None = None) -> QueueResult:
+    """One page of the step-down queue, oldest in its state first, with counts by RAG before the RAG
+    filter.
+
+    The queue's light columns (state and when it entered it) are read whole, which is enough for the
+    counts, ages, RAG and bands; the rows themselves (names, flags, history) are read only for the
+    page: ``limit`` rows after ``after`` (the ``cursor`` of the page before), or every row with
+    ``limit=None``. "Flagged only" works the flags out a page's worth at a time until the page is full.
 
     Raises:
-        ValidationError: filter text holding a character no database can take (NUL, a control character).
+        ValidationError: filter text holding a character no database can take (NUL, a control
+            character), or a limit below 1.
     """
     check_text(f.text, "text", "Search text")
+    if limit is not None and limit < 1:
+        raise ValidationError.single("limit", "range", "Ask for at least one row.")
     with uow:
         s = uow.session
-        stmt = select(TransferRequest, Family.name).join(Family, Family.id == TransferRequest.family_id).where(
-            TransferRequest.direction == DOWN,
-            TransferRequest.status.in_(tuple(st for st in _QUEUE if not f.states or st in f.states)),
-        )
+        t = TransferRequest
+        stmt = select(t.id, t.status, t.state_changed_at).where(
+            t.direction == DOWN, t.status.in_(tuple(st for st in _QUEUE if not f.states or st in f.states)))
         if f.hub_ids:
-            stmt = stmt.where(TransferRequest.hub_id.in_(f.hub_ids))
+            stmt = stmt.where(t.hub_id.in_(f.hub_ids))
         if f.text.strip():
             needle = f.text.strip()
-            stmt = stmt.where(or_(Family.name.icontains(needle, autoescape=True),
-                                  TransferRequest.csc_reference.icontains(needle, autoescape=True)))
-        found = s.execute(stmt.order_by(TransferRequest.state_changed_at, TransferRequest.id)).all()
-        rows = read.RowReader(uow).rows([t for t, _ in found], family_names={t.family_id: name for t, name in found})
-        counts = {colour: sum(1 for r in rows if r.rag == colour) for colour in ("red", "amber", "green")}
-        kept = [r for r in rows if (not f.rags or r.rag in f.rags) and (not f.bands or r.band in f.bands)
-                and (not f.flagged_only or r.flags)]
-        kept.sort(key=lambda r: (-r.age_wd, r.state_changed_at, r.id))
-        return QueueResult(tuple(kept), len(rows), counts["red"], counts["amber"], counts["green"])
+            stmt = stmt.join(Family, Family.id == t.family_id).where(
+                or_(Family.name.icontains(needle, autoescape=True), t.csc_reference.icontains(needle, autoescape=True)))
+        light = s.execute(stmt.order_by(t.state_changed_at, t.id)).all()
+        reader = read.RowReader(uow)
+        ages = _Ages(reader)
+        counts: Counter[str] = Counter()
+        candidates = []
+        for transfer_id, status, changed_at in light:
+            age = ages.of(changed_at)
+            rag = rules.rag(age, rules.timescale_wd(DOWN, status, reader.timescales))
+            counts[rag] += 1
+            band = rules.age_band(age)
+            if (f.rags and rag not in f.rags) or (f.bands and band not in f.bands):
+                continue
+            if after is not None and (changed_at, transfer_id) <= after:
+                continue
+            candidates.append((transfer_id, status, band))
+        total = len(light)
+        if f.flagged_only:
+            rows, more = _flagged_page(s, reader, [c[0] for c in candidates], limit)
+            return QueueResult(tuple(rows), total, counts["red"], counts["amber"], counts["green"], more=more,
+                               cursor=(rows[-1].state_changed_at, rows[-1].id) if rows else after)
+        page = candidates if limit is None else candidates[:limit]
+        rows = _read_rows(s, reader, [c[0] for c in page])
+        matched = len(candidates) if after is None else None
+        band_counts = Counter(band for _, _, band in candidates) if after is None else Counter()
+        state_counts = Counter(rules.state_label(st) for _, st, _ in candidates) if after is None else Counter()
+        return QueueResult(tuple(rows), total, counts["red"], counts["amber"], counts["green"], matched=matched,
+                           more=len(page) < len(candidates),
+                           cursor=(rows[-1].state_changed_at, rows[-1].id) if rows else after,
+                           band_counts=tuple(band_counts.items()), state_counts=tuple(state_counts.items()))
+
+
+class _Ages:
+    """Working days in the current state, worked out once per calendar day (many rows share one)."""
+
+    def __init__(self, reader: read.RowReader) -> None:
+        self._reader = reader
+        self._by_day: dict[object, int] = {}
+
+    def of(self, changed_at: dt.datetime) -> int:
+        day = changed_at.date()
+        age = self._by_day.get(day)
+        if age is None:
+            age = self._by_day[day] = max(0, self._reader.calendar.working_days_between(day, self._reader.on))
+        return age
+
+
+def _read_rows(s: Session, reader: read.RowReader, ids: list[int]) -> list[TransferRow]:
+    """The full rows of ``ids``, in that order."""
+    if not ids:
+        return []
+    found = s.execute(select(TransferRequest, Family.name).join(Family, Family.id == TransferRequest.family_id)
+                      .where(id_in(s, TransferRequest.id, ids))).all()
+    by_id = {t.id: t for t, _ in found}
+    ordered = [by_id[i] for i in ids if i in by_id]
+    return reader.rows(ordered, family_names={t.family_id: name for t, name in found})
+
+
+def _flagged_page(s: Session, reader: read.RowReader, ids: list[int],
+                  limit: int | None) -> tuple[list[TransferRow], bool]:
+    """Rows with revolving-door flags from ``ids`` (in order) until ``limit`` are found, and whether
+    any of ``ids`` were left unread (there may be more)."""
+    out: list[TransferRow] = []
+    step = max(limit or PAGE_SIZE, 50)
+    for i in range(0, len(ids), step):
+        out += [r for r in _read_rows(s, reader, ids[i:i + step]) if r.flags]
+        if limit is not None and len(out) >= limit:
+            # The rest of this chunk was read too; hand back exactly ``limit`` and continue after.
+            return out[:limit], True
+    return out, False
 
 
 def step_ups(uow: UnitOfWork, f: StepUpFilter) -> tuple[TransferRow, ...]:
@@ -167,4 +249,4 @@ def bulk_allocate(uow: UnitOfWork, data: BulkAllocateInput) -> BulkAllocateResul
         return result
 
 
-__all__ = ["bulk_allocate", "counts", "step_down_queue", "step_ups"]
+__all__ = ["PAGE_SIZE", "bulk_allocate", "counts", "step_down_queue", "step_ups"]

@@ -4,10 +4,10 @@ flat), the step-up list and a transfer's history. Thin adapters over ``TransferR
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QFont
 
 from hubapp.domain import transfer_rules as rules
@@ -65,15 +65,48 @@ QUEUE_COLUMNS: tuple[Column[TransferRow], ...] = (
 RAG_COL, AGE_COL, STATE_COL, FAMILY_COL, CHILDREN_COL, FLAGS_COL = range(6)
 
 
+class _Group:
+    """One group row: its label, a key that never changes while it lives (its items' internal id)
+    and the items loaded so far, in the service's order."""
+
+    __slots__ = ("items", "key", "label")
+
+    def __init__(self, key: int, label: str) -> None:
+        self.key = key
+        self.label = label
+        self.items: list[TransferRow] = []
+
+
 class QueueModel(QAbstractItemModel):
     """The step-down queue: item rows, optionally under one group row per age band or state.
 
-    Group rows span the table and say how many items they hold; item rows carry the DTO
-    (``ROW_ROLE``), its id (``KEY_ROLE``), its family (``FAMILY_ID_ROLE``) and RAG (``RAG_ROLE``).
+    Group rows span the table and say how many items they hold (all of them, loaded or not, when
+    the counts are known); item rows carry the DTO (``ROW_ROLE``), its id (``KEY_ROLE``), its family
+    (``FAMILY_ID_ROLE``) and RAG (``RAG_ROLE``).
+
+    The queue comes a page at a time: :meth:`set_rows` shows the first page (a reset) and
+    :meth:`append_rows` adds the next one with row insertions only, so the view keeps its scroll
+    position, selection, current item and open groups. While more rows follow, :meth:`canFetchMore`
+    is true on the root and :meth:`fetchMore` asks for them through ``sig_fetch_more_requested``
+    (once: no second request until the page arrives, a reload, or :meth:`stop_fetching`).
+
+    A view asks ``canFetchMore`` when it is scrolled to the end and also whenever its last top-level
+    row is in sight. Grouped, that row is the last group's label, which may be in sight with a whole
+    page of its items below it; :meth:`set_fetch_gate` lets the view say whether its end is really in
+    sight, so one group does not pull in the whole queue. :meth:`fetchMore` called directly skips it.
+
+    An item's internal id is the key of its group (0 on top-level rows), not the group's position,
+    so a group inserted in the middle leaves every existing index valid.
+
+    Signals:
+        sig_fetch_more_requested(): the view wants the next page; answer with :meth:`append_rows`.
 
     Args:
         parent: the owning object.
     """
+
+    # ---- Signals
+    sig_fetch_more_requested = Signal()
 
     columns = QUEUE_COLUMNS
 
@@ -81,7 +114,13 @@ class QueueModel(QAbstractItemModel):
         super().__init__(parent)
         self._rows: list[TransferRow] = []
         self._grouping = GROUP_BAND
-        self._groups: list[tuple[str, list[TransferRow]]] = []
+        self._groups: list[_Group] = []
+        self._by_key: dict[int, _Group] = {}
+        self._next_key = 1
+        self._counts: dict[str, dict[str, int]] = {GROUP_BAND: {}, GROUP_STATE: {}}
+        self._more = False
+        self._fetching = False
+        self._fetch_gate: Callable[[], bool] | None = None
 
     # ---- Public
 
@@ -90,12 +129,89 @@ class QueueModel(QAbstractItemModel):
         """``none``, ``band`` or ``state``."""
         return self._grouping
 
-    def set_rows(self, rows: Sequence[TransferRow]) -> None:
-        """Replace every item (the service's order is kept within each group)."""
+    @property
+    def more(self) -> bool:
+        """Whether rows follow the ones loaded."""
+        return self._more
+
+    @property
+    def fetching(self) -> bool:
+        """Whether the next page was asked for and has not arrived."""
+        return self._fetching
+
+    def set_rows(self, rows: Sequence[TransferRow], *, more: bool = False,
+                 band_counts: Iterable[tuple[str, int]] = (), state_counts: Iterable[tuple[str, int]] = ()) -> None:
+        """Replace every item (the service's order is kept within each group).
+
+        Args:
+            rows: the first page (or every item).
+            more: whether rows follow (then the view may :meth:`fetchMore`).
+            band_counts: every matching item's count by age band label, loaded or not.
+            state_counts: the same by state label.
+        """
         self.beginResetModel()
         self._rows = list(rows)
+        self._more = more
+        self._fetching = False
+        self._counts = {GROUP_BAND: dict(band_counts), GROUP_STATE: dict(state_counts)}
         self._regroup()
         self.endResetModel()
+
+    def append_rows(self, rows: Sequence[TransferRow], *, more: bool = False) -> None:
+        """Add the next page after the items loaded, without a reset.
+
+        Each row goes to the end of its group (the service's order continues); a group seen for the
+        first time is inserted where its band or state sorts, which may be between existing ones.
+        """
+        self._fetching = False
+        self._more = more
+        if not rows:
+            return
+        if self._grouping == GROUP_NONE:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+            return
+        self._rows.extend(rows)
+        by_label: dict[str, list[TransferRow]] = {}
+        for r in rows:
+            by_label.setdefault(self._label_of(r), []).append(r)
+        existing = {g.label: g for g in self._groups}
+        for label, items in by_label.items():
+            group = existing.get(label)
+            if group is None:
+                at = next((i for i, g in enumerate(self._groups)
+                           if self._sort_key(g.label) > self._sort_key(label)), len(self._groups))
+                self.beginInsertRows(QModelIndex(), at, at)  # with its items: the view opens it at once
+                group = self._new_group(label)
+                group.items.extend(items)
+                self._groups.insert(at, group)
+                self.endInsertRows()
+            else:
+                at = self._groups.index(group)
+                parent = self.createIndex(at, 0, 0)
+                first = len(group.items)
+                self.beginInsertRows(parent, first, first + len(items) - 1)
+                group.items.extend(items)
+                self.endInsertRows()
+                if not self._counts[self._grouping]:  # the label shows the loaded count
+                    self.dataChanged.emit(parent, parent, [Qt.ItemDataRole.DisplayRole])
+
+    def set_fetch_gate(self, gate: Callable[[], bool] | None) -> None:
+        """Install what :meth:`canFetchMore` also asks: whether the end of the list is in sight."""
+        self._fetch_gate = gate
+
+    def pause_fetching(self) -> None:
+        """Ask for no page until the next :meth:`set_rows` or :meth:`stop_fetching` (a reload is
+        on its way)."""
+        self._fetching = True
+
+    def stop_fetching(self, more: bool = False) -> None:
+        """The page asked for will not come (it failed, or a reload dropped it); ``more`` says
+        whether the view may ask again."""
+        self._fetching = False
+        self._more = more
 
     def set_grouping(self, grouping: str) -> None:
         """Group by ``band`` or ``state``, or not at all (``none``)."""
@@ -105,61 +221,98 @@ class QueueModel(QAbstractItemModel):
         self.endResetModel()
 
     def rows(self) -> tuple[TransferRow, ...]:
-        """Every item, in the service's order."""
+        """Every item loaded, in the service's order."""
         return tuple(self._rows)
 
     def replace_row(self, row: TransferRow) -> bool:
-        """Show a newer version of an item at once (after one's own step, before the reload)."""
+        """Show a newer version of an item at once (after one's own step, before the reload).
+
+        The group counts follow the item if it moved to another band or state.
+        """
         at = next((i for i, r in enumerate(self._rows) if r.id == row.id), -1)
         if at < 0:
             return False
-        rows = list(self._rows)
-        rows[at] = row
-        self.set_rows(rows)
+        old = self._rows[at]
+        for grouping, counts in self._counts.items():
+            before, after = self._label_of(old, grouping), self._label_of(row, grouping)
+            if counts and before != after:
+                counts[before] = max(0, counts.get(before, 0) - 1)
+                counts[after] = counts.get(after, 0) + 1
+        self.beginResetModel()  # it may move to another group; a page being fetched still comes
+        self._rows[at] = row
+        self._regroup()
+        self.endResetModel()
         return True
 
     def groups(self) -> list[tuple[str, int]]:
-        """Each group's label and how many items it holds."""
-        return [(label, len(items)) for label, items in self._groups]
+        """Each group's label and how many items it holds: every matching one when the counts are
+        known (as its row says), else the ones loaded."""
+        return [(g.label, self._group_count(g)) for g in self._groups]
+
+    def loaded_groups(self) -> list[tuple[str, int]]:
+        """Each group's label and how many of its items are loaded."""
+        return [(g.label, len(g.items)) for g in self._groups]
 
     def index_of(self, transfer_id: int) -> QModelIndex:
         """The index (column 0) of an item, or an invalid index."""
         if self._grouping == GROUP_NONE:
             row = next((i for i, r in enumerate(self._rows) if r.id == transfer_id), -1)
             return self.index(row, 0) if row >= 0 else QModelIndex()
-        for g, (_, items) in enumerate(self._groups):
-            for i, r in enumerate(items):
+        for group in self._groups:
+            for i, r in enumerate(group.items):
                 if r.id == transfer_id:
-                    return self.index(i, 0, self.index(g, 0))
+                    return self.createIndex(i, 0, group.key)
         return QModelIndex()
 
     def row_for(self, index: Index) -> TransferRow | None:
         """The item at ``index`` (``None`` for a group row)."""
         if not index.isValid():
             return None
-        group = index.internalId()
+        key = index.internalId()
         if self._grouping == GROUP_NONE:
-            return self._rows[index.row()] if group == 0 and index.row() < len(self._rows) else None
-        if group == 0:
+            return self._rows[index.row()] if key == 0 and index.row() < len(self._rows) else None
+        group = self._by_key.get(key) if key else None
+        if group is None:
             return None
-        items = self._groups[group - 1][1]
-        return items[index.row()] if index.row() < len(items) else None
+        return group.items[index.row()] if index.row() < len(group.items) else None
 
     # ---- Internals
 
-    def _regroup(self) -> None:
-        if self._grouping == GROUP_NONE:
-            self._groups = []
-            return
-        keyed: dict[str, list[TransferRow]] = {}
-        for r in self._rows:
-            keyed.setdefault(r.band if self._grouping == GROUP_BAND else r.status_label, []).append(r)
+    def _can_fetch(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more and not self._fetching
+
+    def _label_of(self, r: TransferRow, grouping: str | None = None) -> str:
+        return r.band if (grouping or self._grouping) == GROUP_BAND else r.status_label
+
+    def _sort_key(self, label: str) -> int:
         if self._grouping == GROUP_BAND:  # oldest band first: that is where the work is
-            order = sorted(keyed, key=rules.band_order, reverse=True)
-        else:
-            states = [rules.state_label(s) for s in rules.machine("STEP_DOWN").states]
-            order = sorted(keyed, key=lambda label: states.index(label) if label in states else 99)
-        self._groups = [(label, keyed[label]) for label in order]
+            return -rules.band_order(label)
+        states = [rules.state_label(s) for s in rules.machine("STEP_DOWN").states]
+        return states.index(label) if label in states else 99
+
+    def _new_group(self, label: str) -> _Group:
+        group = _Group(self._next_key, label)
+        self._next_key += 1
+        self._by_key[group.key] = group
+        return group
+
+    def _group_count(self, group: _Group) -> int:
+        counts = self._counts.get(self._grouping) or {}
+        return max(counts.get(group.label, 0), len(group.items)) if counts else len(group.items)
+
+    def _regroup(self) -> None:
+        self._groups = []
+        self._by_key = {}
+        if self._grouping == GROUP_NONE:
+            return
+        keyed: dict[str, _Group] = {}
+        for r in self._rows:
+            label = self._label_of(r)
+            group = keyed.get(label)
+            if group is None:
+                group = keyed[label] = self._new_group(label)
+            group.items.append(r)
+        self._groups = sorted(keyed.values(), key=lambda g: self._sort_key(g.label))
 
     # ---- Qt overrides
 
@@ -168,8 +321,8 @@ class QueueModel(QAbstractItemModel):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, column, 0)
-        if self._grouping != GROUP_NONE and parent.internalId() == 0:
-            return self.createIndex(row, column, parent.row() + 1)
+        if self._grouping != GROUP_NONE and parent.internalId() == 0 and parent.row() < len(self._groups):
+            return self.createIndex(row, column, self._groups[parent.row()].key)
         return QModelIndex()
 
     def parent(self, child: Index | None = None) -> Any:  # noqa: D102 - Qt override (and QObject.parent)
@@ -177,17 +330,29 @@ class QueueModel(QAbstractItemModel):
             return QObject.parent(self)
         if not child.isValid() or child.internalId() == 0:
             return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, 0)
+        group = self._by_key.get(child.internalId())
+        if group is None or self._grouping == GROUP_NONE:
+            return QModelIndex()
+        return self.createIndex(self._groups.index(group), 0, 0)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, D102
         if not parent.isValid():
             return len(self._rows) if self._grouping == GROUP_NONE else len(self._groups)
         if parent.column() != 0 or self._grouping == GROUP_NONE or parent.internalId() != 0:
             return 0
-        return len(self._groups[parent.row()][1]) if parent.row() < len(self._groups) else 0
+        return len(self._groups[parent.row()].items) if parent.row() < len(self._groups) else 0
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, D102
         return len(self.columns)
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: D102 - Qt override
+        return self._can_fetch(parent) and (self._fetch_gate is None or self._fetch_gate())
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: D102 - Qt override
+        if not self._can_fetch(parent):
+            return
+        self._fetching = True
+        self.sig_fetch_more_requested.emit()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: D102
         if not index.isValid():
@@ -217,11 +382,14 @@ class QueueModel(QAbstractItemModel):
     def _group_data(self, index: Index, role: int) -> Any:
         if index.row() >= len(self._groups):
             return None
-        label, items = self._groups[index.row()]
+        group = self._groups[index.row()]
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            return f"{label} ({len(items)})"
+            return f"{group.label} ({self._group_count(group)})"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            count, loaded = self._group_count(group), len(group.items)
+            return f"{loaded} of {count} loaded; the rest come as you scroll down" if loaded < count else None
         if role == GROUP_ROLE:
-            return label
+            return group.label
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)

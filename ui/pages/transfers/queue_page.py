@@ -2,7 +2,14 @@
 
 Each row shows red/amber/green against the timescale of its state, the age in working days in that
 state and the family's revolving-door flags; rows are grouped by age band (or by state, or not at
-all) and filtered by state, hub, RAG, age band, flags and family name. Keyboard triage on the list:
+all) and filtered by state, hub, RAG, age band, flags and family name.
+
+The list is loaded a page at a time (:data:`hubapp.services.queue.PAGE_SIZE` rows): the first page
+with the counts of the whole queue, then the next page whenever the list is scrolled to its end (the
+view's ``fetchMore``; End and Page Down do it too). A reload (a filter, Refresh, anyone's change)
+starts again from the first page but asks for as many rows as were loaded, so the selection and the
+place in the list survive it; a page still on its way for the old list is dropped. Keyboard triage
+on the list (on the rows loaded):
 
     A accept · D decline (with a reason) · I ask for information · R information received
     L allocate a lead practitioner (select several rows with Shift/Ctrl to allocate them together)
@@ -25,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from hubapp.domain.dto import Changes, HubRow
 from hubapp.domain.errors import DomainError
-from hubapp.domain.transfer_dto import QueueFilter, QueueResult, TransferDetail, TransferRow
+from hubapp.domain.transfer_dto import QueueCursor, QueueFilter, QueueResult, TransferDetail, TransferRow
 from hubapp.services import queue, reference, transfers
 from hubapp.services.session import Backend
 from ui.app_events import app_events
@@ -72,7 +79,8 @@ class QueuePage(QWidget):
 
     Signals:
         sig_open_family_requested(int): open this family.
-        sig_queue_loaded(object): a ``QueueResult`` arrived.
+        sig_queue_loaded(object): the first page's ``QueueResult`` arrived (a load or reload).
+        sig_more_loaded(object): a later page's ``QueueResult`` arrived and was added to the list.
         sig_counts_loaded(object): the ``QueueCounts`` for the navigation badges.
         sig_detail_loaded(object): the ``TransferDetail`` shown under the list.
 
@@ -85,6 +93,7 @@ class QueuePage(QWidget):
     # ---- Signals
     sig_open_family_requested = Signal(int)
     sig_queue_loaded = Signal(object)
+    sig_more_loaded = Signal(object)
     sig_counts_loaded = Signal(object)
     sig_detail_loaded = Signal(object)
 
@@ -96,7 +105,12 @@ class QueuePage(QWidget):
         self._hubs: tuple[HubRow, ...] = ()
         self._latest = LatestOnly()
         self._latest_detail = LatestOnly()
+        self._latest_more = LatestOnly()  # the next page; dropped by any reload
+        self._more_pending = False
         self._reselect: list[int] = []
+        self._shown_filter: QueueFilter | None = None  # the filter of the rows in the list
+        self._cursor: QueueCursor | None = None  # where the rows in the list end
+        #: The first page's result (its counts cover the whole queue).
         self.result: QueueResult | None = None
         self.triage = TransferTriage(backend, self)
         self.triage.sig_message_requested.connect(self._on_triage_message_requested)
@@ -113,11 +127,28 @@ class QueuePage(QWidget):
     # ---- Public
 
     def refresh(self) -> None:
-        """Load the queue (and the counts) again, keeping the selection."""
+        """Load the queue (and the counts) again, keeping the selection.
+
+        With the same filter it asks for as many rows as are loaded (and the page on its way, which
+        is dropped), so the selection and the place in the list survive; with another filter, one
+        page. No next page is fetched until the reload arrives.
+        """
         self._reselect = [r.id for r in self.selected_rows()] or self._reselect
         f, backend, hubs = self.current_filter(), self._backend, self._my_hubs
-        self._latest.start(self, lambda: (queue.step_down_queue(backend.uow(), f), queue.counts(backend.uow(), hubs)),
-                           self._on_loaded, self._on_load_failed)
+        size = queue.PAGE_SIZE
+        limit = size
+        if f == self._shown_filter:
+            limit = max(size, len(self.model.rows()) + (size if self._more_pending else 0))
+        self._latest_more.cancel()
+        self._more_pending = False
+        self.model.pause_fetching()
+        self._latest.start(self, lambda: (queue.step_down_queue(backend.uow(), f, limit=limit),
+                                          queue.counts(backend.uow(), hubs)),
+                           lambda loaded: self._on_loaded(f, loaded), self._on_load_failed)
+
+    def fetch_more(self) -> None:
+        """Load the next page after the rows in the list (what scrolling to the end does)."""
+        self.model.fetchMore(QModelIndex())
 
     def maybe_refresh(self, changes: Changes) -> None:
         """Reload soon when transfers, episodes or families changed."""
@@ -175,6 +206,9 @@ class QueuePage(QWidget):
         self.tree.setObjectName("QueueTree")
         self.tree.setAccessibleName("Step-down queue")
         self.tree.setModel(self.model)
+        self.model.sig_fetch_more_requested.connect(self._on_model_fetch_more_requested)
+        self.model.set_fetch_gate(self._end_in_sight)
+        self.model.rowsInserted.connect(self._on_model_rows_inserted)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -256,12 +290,17 @@ class QueuePage(QWidget):
         self._hubs = hubs
         self.filters.set_hubs(hubs)
 
-    def _on_loaded(self, loaded: tuple[QueueResult, object]) -> None:
+    def _on_loaded(self, f: QueueFilter, loaded: tuple[QueueResult, object]) -> None:
         result, counts = loaded
+        self._latest_more.cancel()  # belt and braces: nothing may continue the list this replaces
+        self._more_pending = False
         self.result = result
+        self._shown_filter = f
+        self._cursor = result.cursor
         reselect = self._reselect
         had_focus = self.tree.hasFocus()
-        self.model.set_rows(result.rows)
+        self.model.set_rows(result.rows, more=result.more, band_counts=result.band_counts,
+                            state_counts=result.state_counts)
         self._expand()
         still = [i for i in reselect if self.model.index_of(i).isValid()]
         if still:
@@ -272,21 +311,47 @@ class QueuePage(QWidget):
             self.detail.clear()
         if had_focus:
             self.tree.setFocus()
-        shown = len(result.rows)
-        text = f"{result.total} in the queue · {result.red} red · {result.amber} amber · {result.green} green"
-        with_csc = result.total - result.red - result.amber - result.green
-        if with_csc:
-            text += f" · {with_csc} still with social care"
-        if shown != result.total:
-            text += f" · showing {shown}"
-        self.summary.setText(text)
+        self._show_summary()
         self.sig_counts_loaded.emit(counts)
         self.sig_queue_loaded.emit(result)
 
     def _on_load_failed(self, exc: Exception) -> None:
+        self.model.stop_fetching(more=self.model.more)
         self.summary.setText("")
         self.banner.show_message(str(exc) if isinstance(exc, DomainError) else "The queue could not be loaded.",
                                  "error")
+
+    def _on_more_loaded(self, after: QueueCursor, result: QueueResult) -> None:
+        if after != self._cursor:  # it continues a list no longer shown (a reload came first)
+            return
+        self._more_pending = False
+        self._cursor = result.cursor
+        self.model.append_rows(result.rows, more=result.more)
+        self._show_summary()
+        self.sig_more_loaded.emit(result)
+
+    def _on_more_failed(self, exc: Exception) -> None:
+        self._more_pending = False
+        self.model.stop_fetching(more=False)  # not again by itself: Refresh tries once more
+        why = str(exc) if isinstance(exc, DomainError) else "The rest of the queue could not be loaded."
+        self.banner.show_message(f"{why} Refresh (F5) to try again.", "error")
+
+    def _show_summary(self) -> None:
+        """The whole queue's counts, and how many rows the filters leave (or, flagged only, how many
+        flagged rows are loaded so far)."""
+        result = self.result
+        if result is None:
+            return
+        text = f"{result.total} in the queue · {result.red} red · {result.amber} amber · {result.green} green"
+        with_csc = result.total - result.red - result.amber - result.green
+        if with_csc:
+            text += f" · {with_csc} still with social care"
+        if result.matched is None:  # flagged only: the flags are known only for the rows read
+            loaded = len(self.model.rows())
+            text += f" · showing {loaded} flagged" + (" so far" if self.model.more else "")
+        elif result.matched != result.total:
+            text += f" · showing {result.matched}"
+        self.summary.setText(text)
 
     def _expand(self) -> None:
         """Open every group, its label spanning the row (after the model was reset)."""
@@ -294,6 +359,20 @@ class QueuePage(QWidget):
         if self.model.grouping != GROUP_NONE:
             for row in range(self.model.rowCount()):
                 self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+
+    def _end_in_sight(self) -> bool:
+        """Whether the end of the list is in sight: then the next page is due.
+
+        The tree asks on every full layout too (a reload, opening the groups), before its scroll bar
+        knows the new length, so "everything loaded fits" is worked out from the rows and their
+        height rather than read from a scroll bar at 0 of 0.
+        """
+        bar = self.tree.verticalScrollBar()
+        if bar.maximum() > 0:
+            return bar.value() >= bar.maximum()
+        shown = len(self.model.rows()) + (self.model.rowCount() if self.model.grouping != GROUP_NONE else 0)
+        row_height = max(1, self.tree.fontMetrics().height())  # no taller than a row: never stuck short
+        return shown * row_height <= self.tree.viewport().height()
 
     def _select_first(self) -> None:
         first = next((r for r in self._rows_in_view_order()), None)
@@ -325,6 +404,26 @@ class QueuePage(QWidget):
             self.sig_detail_loaded.emit(detail)
 
     # ---- Slots
+
+    @Slot()
+    def _on_model_fetch_more_requested(self) -> None:
+        f, after, backend = self._shown_filter, self._cursor, self._backend
+        if f is None or after is None:
+            self.model.stop_fetching(more=False)
+            return
+        size = queue.PAGE_SIZE
+        self._more_pending = True
+        self._latest_more.start(self, lambda: queue.step_down_queue(backend.uow(), f, limit=size, after=after),
+                                lambda result: self._on_more_loaded(after, result), self._on_more_failed)
+
+    @Slot(QModelIndex, int, int)
+    def _on_model_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        """A new group from a later page: open it, its label spanning the row, like the others."""
+        if parent.isValid() or self.model.grouping == GROUP_NONE:
+            return
+        for row in range(first, last + 1):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+            self.tree.expand(self.model.index(row, 0))
 
     @Slot()
     def _refresh_soon(self) -> None:

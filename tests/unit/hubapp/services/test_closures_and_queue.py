@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from sqlalchemy import select
@@ -137,6 +138,48 @@ def test_queue_lists_items_not_complete_with_age_rag_and_band(tw: TransferWorld)
     assert queue.step_down_queue(tw.uow(), QueueFilter(bands=("0–1 working days",))).rows[0].id == new.id
     counts = queue.counts(tw.uow(), (tw.north,))
     assert counts.step_down_queue == 2 and counts.step_down_red == 1
+
+
+def test_queue_comes_a_page_at_a_time_in_the_same_order_as_the_whole(tw: TransferWorld) -> None:
+    made = [tw.step_down(tw.family(f"Page{n}")) for n in range(5)]
+    for n, t in enumerate(made):
+        _age(tw, t.id, 40 - n * 9)  # 40, 31, 22, 13 and 4 days in the state: oldest first
+    whole = queue.step_down_queue(tw.uow(), QueueFilter(), limit=None)
+    assert [r.id for r in whole.rows] == [t.id for t in made] and not whole.more and whole.matched == 5
+    first = queue.step_down_queue(tw.uow(), QueueFilter(), limit=2)
+    assert [r.id for r in first.rows] == [made[0].id, made[1].id] and first.more
+    assert first.total == 5 and first.matched == 5 and (first.red, first.amber, first.green) == (whole.red, whole.amber,
+                                                                                              whole.green)
+    assert dict(first.band_counts) == Counter(r.band for r in whole.rows) and len(first.band_counts) >= 3
+    assert dict(first.state_counts) == {whole.rows[0].status_label: 5}
+    second = queue.step_down_queue(tw.uow(), QueueFilter(), limit=2, after=first.cursor)
+    third = queue.step_down_queue(tw.uow(), QueueFilter(), limit=2, after=second.cursor)
+    assert [r.id for r in second.rows] == [made[2].id, made[3].id] and second.more
+    assert [r.id for r in third.rows] == [made[4].id] and not third.more
+    assert queue.step_down_queue(tw.uow(), QueueFilter(), after=third.cursor).rows == ()
+    reds = [r.id for r in whole.rows if r.rag == "red"]
+    red = queue.step_down_queue(tw.uow(), QueueFilter(rags=("red",)), limit=1)
+    assert len(reds) >= 2 and [r.id for r in red.rows] == reds[:1] and red.more and red.matched == len(reds)
+    with pytest.raises(ValidationError) as err:
+        queue.step_down_queue(tw.uow(), QueueFilter(), limit=0)
+    assert err.value.errors[0].field == "limit"
+
+
+def test_flagged_only_fills_its_page_from_further_down_the_queue(tw: TransferWorld) -> None:
+    made = []
+    for n in range(4):
+        fam = tw.family(f"Flag{n}")
+        if n % 2:  # the second and the fourth are re-referrals
+            tw.episode(fam, status="CLOSED", start=TODAY - dt.timedelta(days=300),
+                       end=TODAY - dt.timedelta(days=100), end_reason="DISENGAGED", needs=0)
+        made.append(tw.step_down(fam))
+        _age(tw, made[-1].id, 30 - n)
+    page = queue.step_down_queue(tw.uow(), QueueFilter(flagged_only=True), limit=1)
+    assert [r.id for r in page.rows] == [made[1].id] and page.more and page.matched is None
+    rest = queue.step_down_queue(tw.uow(), QueueFilter(flagged_only=True), limit=1, after=page.cursor)
+    assert [r.id for r in rest.rows] == [made[3].id]
+    tail = queue.step_down_queue(tw.uow(), QueueFilter(flagged_only=True), limit=1, after=rest.cursor)
+    assert tail.rows == () and not tail.more
 
 
 def test_step_up_list_shows_state_age_and_outcome(tw: TransferWorld) -> None:
