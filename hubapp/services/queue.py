@@ -45,7 +45,7 @@ _QUEUE = tuple(STEP_DOWN_QUEUE_STATES)
 
 #: Rows in one page of the queue when the caller gives no limit (the page asks for more as the list
 #: scrolls); a page is what a screen shows several times over.
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def step_down_queue(uow: UnitOfWork, f: QueueFilter, *, limit: int | None = PAGE_SIZE,
