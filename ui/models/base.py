@@ -26,6 +26,14 @@ RAG_ROLE = Qt.ItemDataRole.UserRole + 3
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
+#: The roles and flags models answer most, looked up once (``data`` and ``flags`` run per cell and paint).
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+FONT = int(Qt.ItemDataRole.FontRole)
+ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
+ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -99,19 +107,22 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: D102
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        # Called for every role of every visible cell at each paint: the roles are compared with
+        # module constants (an enum attribute look-up per comparison showed in the GUI profiles).
+        if not index.isValid():
             return None
-        if not (0 <= index.column() < len(self.columns)):
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self._rows)) or not (0 <= c < len(self.columns)):
             return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = self._rows[r]
+        column = self.columns[c]
+        if role == DISPLAY:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             if column.tooltip is not None:
                 return column.tooltip(row) or None
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == ALIGNMENT:
             return int(column.align.value)
         if role == ROW_ROLE:
             return row
@@ -119,7 +130,7 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return self.key(row)
         if role == FAMILY_ID_ROLE:
             return self.family_id(row)
-        return self.extra_data(row, index.column(), role)
+        return self.extra_data(row, c, role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -136,6 +147,4 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:  # noqa: D102
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return ITEM_FLAGS if index.isValid() else NO_FLAGS

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from hubapp.domain import codes
 from hubapp.domain.dto import EpisodeRow, HistoryItem, MemberRow
 from ui import formatting as fmt
-from ui.models.base import CENTRE, Column, RowTableModel
+from ui.models.base import CENTRE, FONT, TOOLTIP, Column, RowTableModel
 
 
 def _member_name(m: MemberRow) -> str:
@@ -43,11 +42,11 @@ class MembersModel(RowTableModel[MemberRow]):
 
     def extra_data(self, row: MemberRow, column: int, role: int) -> Any:
         """The index child's name is bold."""
-        if role == Qt.ItemDataRole.FontRole and column == 0 and row.is_index_child:
+        if role == FONT and column == 0 and row.is_index_child:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row.is_index_child:
+        if role == TOOLTIP and column == 0 and row.is_index_child:
             return "The index child: the child the family's record is about"
         return None
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from hubapp.domain.dto import PersonHit
 from ui import formatting as fmt
-from ui.models.base import Column, RowTableModel
+from ui.models.base import FONT, TOOLTIP, Column, RowTableModel
 
 
 def _name(h: PersonHit) -> str:
@@ -46,10 +45,10 @@ class PersonHitsModel(RowTableModel[PersonHit]):
 
     def extra_data(self, row: PersonHit, column: int, role: int) -> Any:
         """An open episode stands out; a person without a family says so in a tooltip."""
-        if role == Qt.ItemDataRole.FontRole and column == self.OPEN and row.open_episode:
+        if role == FONT and column == self.OPEN and row.open_episode:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.FAMILY and row.family_id is None:
+        if role == TOOLTIP and column == self.FAMILY and row.family_id is None:
             return "This person is not linked to a family yet."
         return None

@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from hubapp.domain.dto import Page, RequestFilter, RequestRow
 from ui import formatting as fmt
-from ui.models.base import CENTRE, RAG_ROLE, Column, Index, RowTableModel
+from ui.models.base import ACCESSIBLE_TEXT, CENTRE, RAG_ROLE, Column, Index, RowTableModel
 
 #: ``loader(filter, on_done, on_error)`` starts loading one page and calls back on the GUI thread.
 PageLoader = Callable[[RequestFilter, Callable[[Page[RequestRow]], None], Callable[[Exception], None]], None]
@@ -136,7 +136,7 @@ class RequestsModel(RowTableModel[RequestRow]):
         """The RAG colour key for the chip delegate."""
         if role == RAG_ROLE:
             return row.rag
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == self.RAG:
+        if role == ACCESSIBLE_TEXT and column == self.RAG:
             return f"{_rag_word(row)} against the timescale"
         return None
 
