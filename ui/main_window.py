@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.front_door.install(self)
         self.transfer_area = TransferArea(self, backend, actor)  # step-downs, step-ups, live updates
         self.dashboard_area = DashboardArea(self, backend, actor)  # Ctrl+7, coordinators and managers (issue 9)
-        if self.dashboard_area.page is not None:
+        if self.dashboard_area.holder is not None:
             self._extra_hints = (("Ctrl+7", "Dashboard"),)
             self.hints.setText(self._hint_text(with_family=False))
         self.security = SecurityActions(self, backend, actor)  # idle lock, change my password (issue 6)

@@ -448,6 +448,26 @@ def test_ctrl_7_opens_the_dashboard_and_enter_on_a_row_opens_the_family(
     tasks.wait_idle()
 
 
+def test_the_page_is_built_when_first_shown_from_the_navigation(
+    backend: Backend, world: DashboardWorld, qtbot: QtBot
+) -> None:
+    assert backend.actor is not None
+    window = MainWindow(backend, backend.actor, start_page="referrals", restore=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.sig_first_data_loaded, timeout=WAIT):
+        window.show()
+    assert window.findChild(DashboardPage) is None  # nothing built (or imported) for it at start-up
+    window.show_page(DASHBOARD)  # what clicking its navigation entry does
+    qtbot.waitUntil(lambda: (p := window.findChild(DashboardPage)) is not None and p.dashboard is not None,
+                    timeout=WAIT)
+    page = window.findChild(DashboardPage)
+    assert page is window.dashboard_area.page and page.isVisible() and page.tiles.visible_tiles()
+    with qtbot.waitSignal(page.sig_dashboard_loaded, timeout=WAIT):
+        window.refresh_current()
+    window.close()
+    tasks.wait_idle()
+
+
 def test_only_coordinators_managers_and_administrators_see_it(backend: Backend, world: DashboardWorld,
                                                               qtbot: QtBot) -> None:
     assert backend.actor is not None

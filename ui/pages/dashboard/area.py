@@ -1,5 +1,9 @@
 """The dashboard's place in the main window: its navigation entry and shortcut (Ctrl+7), shown only
 to coordinators, managers and hub administrators. Kept here so that the main window only creates it.
+
+The page itself (its tabs, tile grid and Qt Charts) is built the first time it is shown or asked
+for, not with the window: building and importing it was a fifth of a second of every coordinator's
+start-up (the benchmark's start-up profile), for a page many open once a day.
 """
 
 from __future__ import annotations
@@ -7,16 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from hubapp.domain.dto import Actor
 from hubapp.services.session import Backend
-from ui.pages.dashboard.dashboard_page import DashboardPage
 from ui.resources import icon
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.pages.dashboard.dashboard_page import DashboardPage
 
 DASHBOARD = "dashboard"
 SHORTCUT = "Ctrl+7"
@@ -29,8 +33,25 @@ def may_see_dashboard(actor: Actor) -> bool:
     return bool(ROLES.intersection(actor.roles))
 
 
+class _Holder(QWidget):
+    """The dashboard's place in the window's stack; the page is built inside it when first shown."""
+
+    def __init__(self, area: DashboardArea, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("DashboardHolder")
+        self._area = area
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: D102 - Qt override
+        super().showEvent(event)
+        page = self._area.page
+        if page is not None and not page.isVisible():
+            page.show()  # a child added to a shown widget shows only when told to
+
+
 class DashboardArea(QObject):
-    """Adds the dashboard page to the main window when the worker may see it.
+    """Adds the dashboard to the main window when the worker may see it.
 
     Args:
         window: the main window (its stack, navigation and pages already built).
@@ -41,32 +62,50 @@ class DashboardArea(QObject):
     def __init__(self, window: MainWindow, backend: Backend, actor: Actor) -> None:
         super().__init__(window)
         self.window = window
-        self.page: DashboardPage | None = None
+        self._backend = backend
+        self._page: DashboardPage | None = None
+        #: The widget in the window's stack that holds the page (``None`` for workers without it).
+        self.holder: QWidget | None = None
         if not may_see_dashboard(actor):
             return
-        self.page = page = DashboardPage(backend, window)
-        window._pages[DASHBOARD] = page  # noqa: SLF001 - areas register their pages, as the transfer area does
-        window.stack.addWidget(page)
+        self.holder = _Holder(self, window)
+        window._pages[DASHBOARD] = self.holder  # noqa: SLF001 - areas register their pages, as the transfer area does
+        window.stack.addWidget(self.holder)
         window.nav.add_page(DASHBOARD, "Dashboard", icon("referrals.svg"), SHORTCUT)
         action = QAction("Dashboard", window)
         action.setShortcut(QKeySequence(SHORTCUT))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(self.go_to)
         window.addAction(action)
-        page.sig_open_family_requested.connect(window.open_family)
-        page.sig_message.connect(self._on_page_message)
+
+    @property
+    def page(self) -> DashboardPage | None:
+        """The dashboard page, built on first use (``None`` for workers who may not see it)."""
+        if self.holder is None:
+            return None
+        if self._page is None:
+            from ui.pages.dashboard.dashboard_page import DashboardPage
+
+            self._page = page = DashboardPage(self._backend, self.holder)
+            layout = self.holder.layout()
+            assert layout is not None
+            layout.addWidget(page)
+            page.sig_open_family_requested.connect(self.window.open_family)
+            page.sig_message.connect(self._on_page_message)
+        return self._page
 
     def go_to(self) -> None:
         """Show the dashboard with the keyboard on its tiles."""
-        if self.page is None:
+        page = self.page
+        if page is None:
             return
         self.window.show_page(DASHBOARD)
-        self.page.focus_first()
+        page.focus_first()
 
     def refresh_if_shown(self, page: QWidget) -> None:
         """F5: reload the dashboard when it is the page shown."""
-        if self.page is not None and page is self.page:
-            self.page.refresh()
+        if self._page is not None and page is self.holder:
+            self._page.refresh()
 
     @Slot(str)
     def _on_page_message(self, text: str) -> None:

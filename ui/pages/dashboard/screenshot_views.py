@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from ui.pages.dashboard.dashboard_page import QUALITY, SUPPORTING_FAMILIES, DashboardPage
-
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.pages.dashboard.dashboard_page import DashboardPage
 
 VIEWS = ("tiles", "drill", "quality", "sf")
 
@@ -33,6 +32,8 @@ def show(window: MainWindow, spec: str, grab: Callable[[QWidget], None], fail: C
     """Bring up the dashboard view ``spec`` (``dashboard[:VIEW[:N]]``), then call ``grab(window)``."""
     _, _, rest = spec.partition(":")
     view, _, number = rest.partition(":")
+    from ui.pages.dashboard.dashboard_page import QUALITY, SUPPORTING_FAMILIES  # loaded with the page
+
     page = window.dashboard_area.page
     if page is None:
         fail("This worker may not see the dashboard")
