@@ -119,6 +119,14 @@ class QueuePage(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
+        # The chosen item's detail loads once the event loop is free again: after a (re)load that is
+        # after the list has painted, whose hundreds of model calls otherwise queued for the GIL
+        # behind the detail's worker (the GUI probe's stall: 80-95 ms -> about the paint alone);
+        # holding Down loads only the item it stops on.
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(0)
+        self._detail_timer.timeout.connect(self._on_detail_timer_timeout)
         self._build()
         app_events().sig_data_changed.connect(self._on_app_events_data_changed)
         run_read(self, lambda: reference.hubs(backend.uow()), self._on_hubs_loaded, lambda exc: None)
@@ -438,7 +446,12 @@ class QueuePage(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = self.model.row_for(current)
+        if self.model.row_for(current) is not None:
+            self._detail_timer.start()
+
+    @Slot()
+    def _on_detail_timer_timeout(self) -> None:
+        row = self.model.row_for(self.tree.currentIndex())
         if row is not None:
             self._load_detail(row.id)
 
