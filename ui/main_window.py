@@ -9,6 +9,8 @@ banner goes and the page shown is reloaded, without the person doing anything.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,7 +28,6 @@ from ui.connection_watch import ConnectionWatch
 from ui.front_door import FrontDoor
 from ui.pages.caseload_page import CaseloadPage
 from ui.pages.dashboard.area import DashboardArea
-from ui.pages.episode.episode_page import EpisodePage
 from ui.pages.family_page import FamilyPage
 from ui.pages.referrals_page import ReferralsPage
 from ui.pages.search_page import SearchPage
@@ -34,7 +35,11 @@ from ui.pages.transfers.area import HINTS as TRANSFER_HINTS, TransferArea
 from ui.resources import icon
 from ui.security import SecurityActions
 from ui.widgets.banner import Banner
+from ui.widgets.lazy_page import LazyPage
 from ui.widgets.nav_list import NavList
+
+if TYPE_CHECKING:
+    from ui.pages.episode.episode_page import EpisodePage
 
 BADGE_POLL_MS = 60_000
 SEARCH, REFERRALS, FAMILY = "search", "referrals", "family"
@@ -80,11 +85,12 @@ class MainWindow(QMainWindow):
         self.referrals_page = ReferralsPage(backend, actor.hub_ids, self)
         self.family_page = FamilyPage(backend, self)
         self.caseload_page = CaseloadPage(backend, actor.hub_ids, self)
-        self.episode_page = EpisodePage(backend, self)
+        # Built when an episode is first opened (see ``episode_page``): not part of start-up.
+        self._episode_holder = LazyPage(self._make_episode_page, self)
         self.stack = QStackedWidget(self)
         self._pages: dict[str, QWidget] = {
             SEARCH: self.search_page, REFERRALS: self.referrals_page, FAMILY: self.family_page,
-            CASELOAD: self.caseload_page, EPISODE: self.episode_page,
+            CASELOAD: self.caseload_page, EPISODE: self._episode_holder,
         }
         for page in self._pages.values():
             self.stack.addWidget(page)
@@ -129,11 +135,26 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         return next(name for name, page in self._pages.items() if page is widget)
 
+    @property
+    def episode_page(self) -> EpisodePage:
+        """The episode page, built the first time an episode is opened (or the page asked for)."""
+        return cast("EpisodePage", self._episode_holder.page())
+
+    def _make_episode_page(self, parent: QWidget) -> QWidget:
+        from ui.pages.episode.episode_page import EpisodePage  # its tabs and dialogs load with it
+
+        page = EpisodePage(self.backend, parent)
+        page.sig_back_requested.connect(self.go_back)
+        page.sig_open_family_requested.connect(self.open_family)
+        page.sig_message.connect(self._on_page_message_requested)
+        page.sig_episode_loaded.connect(self._on_episode_page_episode_loaded)
+        return page
+
     def show_page(self, name: str, remember: bool = True) -> None:
         """Show a page; ``remember`` puts the page being left on the back history."""
         if name == FAMILY and self.family_page.family_id is None:
             return
-        if name == EPISODE and self.episode_page.episode_id is None:
+        if name == EPISODE and (not self._episode_holder.built or self.episode_page.episode_id is None):
             return
         current = self.current_page() if self.stack.count() else None
         if remember and current is not None and current != name:
@@ -209,7 +230,7 @@ class MainWindow(QMainWindow):
             self.family_page.refresh()
         elif page is self.caseload_page:
             self.caseload_page.refresh()
-        elif page is self.episode_page:
+        elif page is self._episode_holder and self._episode_holder.built:
             self.episode_page.refresh()
         self.transfer_area.refresh_if_shown(page)
         self.dashboard_area.refresh_if_shown(page)
@@ -326,10 +347,6 @@ class MainWindow(QMainWindow):
         self.family_page.sig_open_episode_requested.connect(self.open_episode)
         self.caseload_page.sig_open_episode_requested.connect(self.open_episode)
         self.caseload_page.sig_loaded.connect(lambda _rows, overdue: self.nav.set_badge(CASELOAD, overdue))
-        self.episode_page.sig_back_requested.connect(self.go_back)
-        self.episode_page.sig_open_family_requested.connect(self.open_family)
-        self.episode_page.sig_message.connect(self._on_page_message_requested)
-        self.episode_page.sig_episode_loaded.connect(self._on_episode_page_episode_loaded)
         app_events().sig_data_changed.connect(self._on_app_events_data_changed)
 
     def _mark_first_data_loaded(self) -> None:
@@ -391,7 +408,8 @@ class MainWindow(QMainWindow):
         self.referrals_page.maybe_refresh(changes)
         self.family_page.maybe_refresh(changes)
         self.caseload_page.maybe_refresh(changes)
-        self.episode_page.maybe_refresh(changes, _source)
+        if self._episode_holder.built:
+            self.episode_page.maybe_refresh(changes, _source)
         if changes.families and self.current_page() == SEARCH:
             self.search_page.refresh()
 

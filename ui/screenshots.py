@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QWidget
 from ui.main_window import MainWindow
 from ui.dialogs import screenshot_views as front_door_views
 from ui.pages.dashboard import screenshot_views as dashboard_views
-from ui.pages.episode import screenshot_views
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +93,8 @@ class Screenshotter(QObject):
     def _open_episode(self) -> None:
         _, _, rest = self.page.partition(":")
         given, _, view = rest.partition(":")
+        from ui.pages.episode import screenshot_views  # loads the episode page's modules, at first use
+
         page = self.window.episode_page
 
         def loaded(_detail: object) -> None:

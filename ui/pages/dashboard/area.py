@@ -8,15 +8,16 @@ start-up (the benchmark's start-up profile), for a page many open once a day.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from hubapp.domain.dto import Actor
 from hubapp.services.session import Backend
 from ui.resources import icon
+from ui.widgets.lazy_page import LazyPage
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -33,21 +34,10 @@ def may_see_dashboard(actor: Actor) -> bool:
     return bool(ROLES.intersection(actor.roles))
 
 
-class _Holder(QWidget):
-    """The dashboard's place in the window's stack; the page is built inside it when first shown."""
+def _make_page(backend: Backend, parent: QWidget) -> QWidget:
+    from ui.pages.dashboard.dashboard_page import DashboardPage  # with Qt Charts, at first use
 
-    def __init__(self, area: DashboardArea, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("DashboardHolder")
-        self._area = area
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: D102 - Qt override
-        super().showEvent(event)
-        page = self._area.page
-        if page is not None and not page.isVisible():
-            page.show()  # a child added to a shown widget shows only when told to
+    return DashboardPage(backend, parent)
 
 
 class DashboardArea(QObject):
@@ -62,13 +52,12 @@ class DashboardArea(QObject):
     def __init__(self, window: MainWindow, backend: Backend, actor: Actor) -> None:
         super().__init__(window)
         self.window = window
-        self._backend = backend
-        self._page: DashboardPage | None = None
-        #: The widget in the window's stack that holds the page (``None`` for workers without it).
-        self.holder: QWidget | None = None
+        #: The dashboard's place in the window's stack (``None`` for workers without it).
+        self.holder: LazyPage | None = None
         if not may_see_dashboard(actor):
             return
-        self.holder = _Holder(self, window)
+        self.holder = LazyPage(lambda parent: _make_page(backend, parent), window)
+        self.holder.sig_built.connect(self._on_holder_built)
         window._pages[DASHBOARD] = self.holder  # noqa: SLF001 - areas register their pages, as the transfer area does
         window.stack.addWidget(self.holder)
         window.nav.add_page(DASHBOARD, "Dashboard", icon("referrals.svg"), SHORTCUT)
@@ -81,18 +70,7 @@ class DashboardArea(QObject):
     @property
     def page(self) -> DashboardPage | None:
         """The dashboard page, built on first use (``None`` for workers who may not see it)."""
-        if self.holder is None:
-            return None
-        if self._page is None:
-            from ui.pages.dashboard.dashboard_page import DashboardPage
-
-            self._page = page = DashboardPage(self._backend, self.holder)
-            layout = self.holder.layout()
-            assert layout is not None
-            layout.addWidget(page)
-            page.sig_open_family_requested.connect(self.window.open_family)
-            page.sig_message.connect(self._on_page_message)
-        return self._page
+        return None if self.holder is None else cast("DashboardPage", self.holder.page())
 
     def go_to(self) -> None:
         """Show the dashboard with the keyboard on its tiles."""
@@ -104,8 +82,13 @@ class DashboardArea(QObject):
 
     def refresh_if_shown(self, page: QWidget) -> None:
         """F5: reload the dashboard when it is the page shown."""
-        if self._page is not None and page is self.holder:
-            self._page.refresh()
+        if self.holder is not None and self.holder.built and page is self.holder:
+            cast("DashboardPage", self.holder.page()).refresh()
+
+    @Slot(object)
+    def _on_holder_built(self, page: DashboardPage) -> None:
+        page.sig_open_family_requested.connect(self.window.open_family)
+        page.sig_message.connect(self._on_page_message)
 
     @Slot(str)
     def _on_page_message(self, text: str) -> None:
