@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain import transfer_rules as rules
 from hubapp.domain.dto import NewFamily, NewPerson
+from hubapp.domain.errors import DatabaseUnavailable
 from hubapp.domain.transfer_dto import QueueFilter, QueueResult, TransferActionInput, TransferRow
 from hubapp.services import context, families, queue, transfers
 from hubapp.services.session import Backend
@@ -474,3 +476,39 @@ def test_a_page_for_an_older_list_is_dropped(long_page: QueuePage, qtbot: QtBot,
     p._on_more_loaded(stale_cursor, stale)  # as if it had been on its way all along
     ids = [r.id for r in p.model.rows()]
     assert len(ids) == len(set(ids)) == 2 * PAGE
+
+
+def test_an_item_moved_since_the_last_page_is_not_shown_twice(long_page: QueuePage, qtbot: QtBot,
+                                                              backend: Backend) -> None:
+    p = long_page
+    loaded = list(p.model.rows())
+    after = (loaded[-1].state_changed_at, loaded[-1].id)
+    page_two = queue.step_down_queue(backend.uow(), p.current_filter(), limit=PAGE, after=after)
+    # Someone stepped the first item on meanwhile: it now sorts later, inside the next page too.
+    moved = replace(page_two, rows=(page_two.rows[0], loaded[0], *page_two.rows[1:]))
+    with qtbot.waitSignal(p.sig_more_loaded, timeout=10_000):
+        p._on_more_loaded(after, moved)
+    ids = [r.id for r in p.model.rows()]
+    assert len(ids) == len(set(ids)) == 2 * PAGE and ids[0] == loaded[0].id
+
+
+def test_a_next_page_that_cannot_be_read_says_so_and_keeps_the_list(long_page: QueuePage, qtbot: QtBot,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    p = long_page
+    loaded = [r.id for r in p.model.rows()]
+    real = queue.step_down_queue
+
+    def lost(uow: object, f: QueueFilter, **kw: object) -> object:
+        if kw.get("after") is not None:
+            raise DatabaseUnavailable("server closed the connection unexpectedly")
+        return real(uow, f, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue, "step_down_queue", lost)
+    p.fetch_more()
+    qtbot.waitUntil(lambda: p.banner.isVisible(), timeout=10_000)
+    assert "Refresh (F5) to try again" in p.banner.text
+    assert [r.id for r in p.model.rows()] == loaded and not p.model.canFetchMore(QModelIndex())
+    monkeypatch.setattr(queue, "step_down_queue", real)
+    with qtbot.waitSignal(p.sig_queue_loaded, timeout=10_000):
+        p.refresh()  # what F5 does: the list and its next pages come back
+    assert [r.id for r in p.model.rows()][:PAGE] == loaded and p.model.more

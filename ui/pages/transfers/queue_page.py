@@ -334,7 +334,10 @@ class QueuePage(QWidget):
             return
         self._more_pending = False
         self._cursor = result.cursor
-        self.model.append_rows(result.rows, more=result.more)
+        # An item someone changed since the last page now sorts after it, and comes again: it stays
+        # where it is until the reload their change brings.
+        shown = {r.id for r in self.model.rows()}
+        self.model.append_rows([r for r in result.rows if r.id not in shown], more=result.more)
         self._show_summary()
         self.sig_more_loaded.emit(result)
 
