@@ -18,6 +18,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
+from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import DBAPIError
@@ -132,11 +133,12 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _tasks() -> dict[str, Callable[[Ctx], object]]:
-    """Every figure the dashboard needs, by name: the indicators (``_outcomes`` uses the parts before
-    it, worked out separately so they can run on other connections) and the caseload."""
-    return {"distance": _distance, "evidenced": _evidenced, "claimable": _claimable,
-            "claims_audited": _claims_audited, **{fn.__name__: fn for fn in _BUILDERS}, "caseload": drill.caseload}
+def _tasks(*, with_parts: bool) -> dict[str, Callable[[Ctx], object]]:
+    """Every figure the dashboard needs, by name: the indicators and the caseload, and with
+    ``with_parts`` the parts ``_outcomes`` reads (:data:`_PARTS`) as tasks of their own, so they can
+    run on other connections; without them ``_outcomes`` works them out itself."""
+    parts = dict(_PARTS) if with_parts else {}
+    return {**parts, **{fn.__name__: fn for fn in _BUILDERS}, "caseload": drill.caseload}
 
 
 #: Rough cost of each task (ms, city scale, one hub and 12 months), to share the work out evenly.
@@ -147,10 +149,11 @@ _COST = {"_review": 150, "distance": 140, "_revolving_door": 110, "_assessment":
 def _work_out(uow: UnitOfWork, ctx: Ctx) -> dict[str, object]:
     """Every task's result by name: here on PostgreSQL with :data:`STREAMS` > 1, shared out over that
     many connections reading this transaction's snapshot; otherwise one after another."""
-    tasks = _tasks()
     snapshot = _export_snapshot(ctx) if ctx.pg and STREAMS > 1 else None
-    if snapshot is None:  # the parts are worked out inside _outcomes, once
-        return {name: fn(ctx) for name, fn in tasks.items() if name.startswith("_") or name == "caseload"}
+    if snapshot is None:
+        return {name: fn(ctx) for name, fn in _tasks(with_parts=False).items()}
+    # _outcomes runs last, here, once every stream has brought its parts.
+    tasks = {name: fn for name, fn in _tasks(with_parts=True).items() if name != "_outcomes"}
     streams: list[list[str]] = [[] for _ in range(STREAMS)]
     load = [0] * STREAMS
     for name in sorted(tasks, key=lambda n: -_COST.get(n, 10)):  # heaviest first, to the lightest stream
@@ -160,12 +163,12 @@ def _work_out(uow: UnitOfWork, ctx: Ctx) -> dict[str, object]:
     pool = _executor()
     others = [pool.submit(_in_snapshot, uow, snapshot, ctx, [(n, tasks[n]) for n in names]) for names in streams[1:]]
     try:
-        out = {name: tasks[name](ctx) for name in streams[0] if name != "_outcomes"}
+        out = {name: tasks[name](ctx) for name in streams[0]}
         for future in others:
             out.update(future.result())
     finally:
         wait(others)
-    ctx.parts.update({k: out[k] for k in ("distance", "evidenced", "claimable", "claims_audited")})
+    ctx.parts.update({name: out[name] for name in _PARTS})
     out["_outcomes"] = _outcomes(ctx)
     return out
 
@@ -187,15 +190,14 @@ def _export_snapshot(ctx: Ctx) -> str | None:
 
 def _in_snapshot(uow: UnitOfWork, snapshot: str, lead: Ctx,
                  tasks: list[tuple[str, Callable[[Ctx], object]]]) -> dict[str, object]:
-    """Run ``tasks`` on a connection of its own that reads the snapshot ``snapshot``; ``_outcomes``
-    is left for the leader (it needs the parts from every stream)."""
+    """Run ``tasks`` on a connection of its own that reads the snapshot ``snapshot``."""
     with uow.db.sessionmaker() as s:
         try:
             conn = s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
             conn.exec_driver_sql(PG_SETTINGS)
             ctx = Ctx(s, lead.dialect, lead.flt, lead.today, lead.cal, lead.ts)
-            return {name: fn(ctx) for name, fn in tasks if name != "_outcomes"}
+            return {name: fn(ctx) for name, fn in tasks}
         finally:
             s.rollback()
 
@@ -315,10 +317,6 @@ def _front_door(ctx: Ctx) -> _Result:
 # ---- 2. Unallocated queue ----------------------------------------------------------------------
 
 
-
-
-
-
 def _unallocated(ctx: Ctx) -> _Result:
     days = ind.snapshots(ctx.start, ctx.end)
     if not days:
@@ -348,8 +346,6 @@ def _unallocated(ctx: Ctx) -> _Result:
 
 
 # ---- 3. Time to allocation ---------------------------------------------------------------------
-
-
 
 
 def _time_to_allocation(ctx: Ctx) -> _Result:
@@ -421,14 +417,6 @@ def _assessment(ctx: Ctx) -> _Result:
 # ---- 5. Review compliance ----------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
 def _review(ctx: Ctx) -> _Result:
     days = ind.snapshots(ctx.start, ctx.end)
     if not days:
@@ -441,21 +429,11 @@ def _review(ctx: Ctx) -> _Result:
         running = running_on(ctx, c, day)
         ok = ctx.days(review_reference(getattr(c, f"r{i}"), c), ctx.date(day)) <= interval
         cols += [func.sum(case((running, 1), else_=0)), func.sum(case((and_(running, ok), 1), else_=0))]
-    row = ctx.s.execute(select(*cols)).one()
-    found = [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(days))]
-    trend = tuple(TrendPoint(ind.month_start(day), ind.percent(good, n), good, n)
-                  for day, (n, good) in zip(days, found, strict=True))
-    den, num = found[-1]
-    figures = [Figure("Plans running", den), Figure("Review overdue", den - num)]
-    return _Result("review", ind.percent(num, den), num, den, figures=figures, trend=trend,
-                   empty="No episodes had a running plan at the end of the period")
+    return _share_at_snapshots(ctx, "review", days, cols, ("Plans running", "Review overdue"),
+                               "No episodes had a running plan at the end of the period")
 
 
 # ---- 6. Consent coverage -----------------------------------------------------------------------
-
-
-
-
 
 
 def _consent(ctx: Ctx) -> _Result:
@@ -469,19 +447,25 @@ def _consent(ctx: Ctx) -> _Result:
         is_open = open_on(ctx, c, day)
         cols += [func.sum(case((is_open, 1), else_=0)),
                  func.sum(case((and_(is_open, getattr(c, f"c{i}") == 1), 1), else_=0))]
+    return _share_at_snapshots(ctx, "consent", days, cols, ("Open episodes", "Without current consent"),
+                               "No episodes were open at the end of the period")
+
+
+def _share_at_snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...], cols: list[Any],
+                        labels: tuple[str, str], empty: str) -> _Result:
+    """An indicator that is a share at each month-end snapshot: ``cols`` holds, per day of ``days``,
+    the sum of the records counted and the sum of those meeting the rule; the figure is the last
+    day's share, ``labels`` name the count and those not meeting the rule."""
     row = ctx.s.execute(select(*cols)).one()
     found = [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(days))]
     trend = tuple(TrendPoint(ind.month_start(day), ind.percent(good, n), good, n)
                   for day, (n, good) in zip(days, found, strict=True))
     den, num = found[-1]
-    figures = [Figure("Open episodes", den), Figure("Without current consent", den - num)]
-    return _Result("consent", ind.percent(num, den), num, den, figures=figures, trend=trend,
-                   empty="No episodes were open at the end of the period")
+    figures = [Figure(labels[0], den), Figure(labels[1], den - num)]
+    return _Result(key, ind.percent(num, den), num, den, figures=figures, trend=trend, empty=empty)
 
 
 # ---- 7. Step-up rate and conversion ------------------------------------------------------------
-
-
 
 
 def _step_up(ctx: Ctx) -> _Result:
@@ -522,8 +506,6 @@ def _step_up(ctx: Ctx) -> _Result:
 # ---- 8. Step-down flow -------------------------------------------------------------------------
 
 
-
-
 def _step_down(ctx: Ctx) -> _Result:
     inner = (select(first_event(StepDownState.SUBMITTED_TO_EH).label("sub"), T.allocated_on)
              .where(T.direction == DOWN, T.allocated_on >= ctx.start, T.allocated_on <= ctx.end,
@@ -561,15 +543,7 @@ def _step_down(ctx: Ctx) -> _Result:
                    trend=_median_trend(ctx, per_month), empty="No step-downs were allocated in this period")
 
 
-
-
 # ---- 9. Re-referral within 12 months -----------------------------------------------------------
-
-
-
-
-
-
 
 
 def _re_referral(ctx: Ctx) -> _Result:
@@ -586,10 +560,6 @@ def _re_referral(ctx: Ctx) -> _Result:
 
 
 # ---- 10. Escalation after an outcomes-met closure ----------------------------------------------
-
-
-
-
 
 
 def _escalation(ctx: Ctx) -> _Result:
@@ -625,10 +595,6 @@ def _escalation(ctx: Ctx) -> _Result:
 # ---- 11. Revolving door ------------------------------------------------------------------------
 
 
-
-
-
-
 def _revolving_door(ctx: Ctx) -> _Result:
     found = revolving_children(ctx, names=False)
     per_month: dict[dt.date, set[int]] = defaultdict(set)
@@ -644,16 +610,6 @@ def _revolving_door(ctx: Ctx) -> _Result:
 
 
 # ---- 12. Outcomes and the Supporting Families pipeline -----------------------------------------
-
-
-
-
-
-
-
-
-
-
 
 
 def _outcomes(ctx: Ctx) -> _Result:
@@ -681,8 +637,6 @@ def _outcomes(ctx: Ctx) -> _Result:
                    trend=_ratio_trend(ctx, num, den), empty="No episodes were closed in this period")
 
 
-
-
 def _evidenced(ctx: Ctx) -> int:
     return int(ctx.s.scalar(select(func.count()).select_from(evidenced_families(ctx).subquery())) or 0)
 
@@ -707,6 +661,11 @@ def _distance(ctx: Ctx) -> tuple[float | None, int]:
     n = int(n or 0)
     return (round(float(total) / n, 2) if n else None), n
 
+
+#: What ``_outcomes`` reads through ``ctx.part``, by name (each a query of its own).
+_PARTS: dict[str, Callable[[Ctx], object]] = {
+    "distance": _distance, "evidenced": _evidenced, "claimable": _claimable, "claims_audited": _claims_audited,
+}
 
 _BUILDERS: tuple[Callable[[Ctx], _Result], ...] = (
     _front_door, _unallocated, _time_to_allocation, _assessment, _review, _consent, _step_up, _step_down,
