@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QSizePolicy, QStackedWidget, QToolBar,
+    QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QSizePolicy, QToolBar,
     QVBoxLayout, QWidget,
 )
 
@@ -37,6 +37,7 @@ from ui.security import SecurityActions
 from ui.widgets.banner import Banner
 from ui.widgets.lazy_page import LazyPage
 from ui.widgets.nav_list import NavList
+from ui.widgets.page_stack import PageStack
 
 if TYPE_CHECKING:
     from ui.pages.episode.episode_page import EpisodePage
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self.caseload_page = CaseloadPage(backend, actor.hub_ids, self)
         # Built when an episode is first opened (see ``episode_page``): not part of start-up.
         self._episode_holder = LazyPage(self._make_episode_page, self)
-        self.stack = QStackedWidget(self)
+        self.stack = PageStack(self)  # lays out only the page shown (see page_stack)
         self._pages: dict[str, QWidget] = {
             SEARCH: self.search_page, REFERRALS: self.referrals_page, FAMILY: self.family_page,
             CASELOAD: self.caseload_page, EPISODE: self._episode_holder,
