@@ -418,14 +418,20 @@ def test_report_table_model_sorts_and_passes_the_model_tester(backend: Backend, 
 # ---- The main window ----------------------------------------------------------------------------
 
 
-def test_ctrl_7_opens_the_dashboard_and_enter_on_a_row_opens_the_family(
-    backend: Backend, world: DashboardWorld, qtbot: QtBot
-) -> None:
+def _shown_main_window(backend: Backend, qtbot: QtBot) -> MainWindow:
+    """The coordinator's main window, shown on the referrals inbox with its first data loaded."""
     assert backend.actor is not None
     window = MainWindow(backend, backend.actor, start_page="referrals", restore=False)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.sig_first_data_loaded, timeout=WAIT):
         window.show()
+    return window
+
+
+def test_ctrl_7_opens_the_dashboard_and_enter_on_a_row_opens_the_family(
+    backend: Backend, world: DashboardWorld, qtbot: QtBot
+) -> None:
+    window = _shown_main_window(backend, qtbot)
     page = window.dashboard_area.page
     assert page is not None and page.dashboard is None  # not read at start-up
     assert window.nav.item_for(DASHBOARD) is not None
@@ -451,11 +457,7 @@ def test_ctrl_7_opens_the_dashboard_and_enter_on_a_row_opens_the_family(
 def test_the_page_is_built_when_first_shown_from_the_navigation(
     backend: Backend, world: DashboardWorld, qtbot: QtBot
 ) -> None:
-    assert backend.actor is not None
-    window = MainWindow(backend, backend.actor, start_page="referrals", restore=False)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.sig_first_data_loaded, timeout=WAIT):
-        window.show()
+    window = _shown_main_window(backend, qtbot)
     assert window.findChild(DashboardPage) is None  # nothing built (or imported) for it at start-up
     window.show_page(DASHBOARD)  # what clicking its navigation entry does
     qtbot.waitUntil(lambda: (p := window.findChild(DashboardPage)) is not None and p.dashboard is not None,
