@@ -3,8 +3,9 @@
 :meth:`FrontDoor.install` adds what the front door needs to the main window: Ctrl+N (new
 request; on a family's page, a request for that family), Ctrl+Shift+N (new family), the
 inbox's View/Decide buttons (Ctrl+I, Ctrl+D), and the Search page's "Add a new family". It also
-offers back unsaved drafts: at start (:meth:`offer_drafts`), and when a new request is started
-while one is waiting.
+offers back unsaved drafts: at start (:meth:`offer_drafts`: a request, a new family, a decision, or
+a transfer dialog's), and when a new request is started while one is waiting. (A decision or a
+transfer form offers its own kept draft when it is opened again on the same record.)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from hubapp.domain.dto import Actor, RequestDetail
 from hubapp.drafts import Draft, DraftJournal
 from hubapp.services.session import Backend
 from ui.dialogs import prompts
+from ui.dialogs.decision_dialog import KIND as DECISION_KIND
 from ui.dialogs.decision_dialog import DecisionDialog
 from ui.dialogs.intake_dialog import KIND as REQUEST_KIND
 from ui.dialogs.intake_dialog import IntakeDialog
@@ -27,6 +29,7 @@ from ui.dialogs.new_family_dialog import KIND as FAMILY_KIND
 from ui.dialogs.new_family_dialog import NewFamilyDialog
 from ui.dialogs.request_view_dialog import RequestViewDialog
 from ui.pages.request_actions import RequestActionBar
+from ui.pages.transfers import kept_drafts as transfer_drafts
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -141,12 +144,12 @@ class FrontDoor(QObject):
         return dialog
 
     @Slot(int)
-    def decide_request(self, request_id: int) -> DecisionDialog:
-        """Open the decision on one request."""
+    def decide_request(self, request_id: int, draft: Draft | None = None) -> DecisionDialog:
+        """Open the decision on one request (carrying on with a kept draft of it)."""
         if request_id in self.decisions:
             self._raise(self.decisions[request_id])
             return self.decisions[request_id]
-        dialog = DecisionDialog(self.backend, self.actor, request_id, self._window)
+        dialog = DecisionDialog(self.backend, self.actor, request_id, self._window, self.journal, draft)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_decided.connect(self._on_decided)
         dialog.finished.connect(lambda _r: self.decisions.pop(request_id, None))
@@ -177,18 +180,30 @@ class FrontDoor(QObject):
 
     def offer_drafts(self) -> None:
         """At start: offer the newest unsaved draft of this database back (the others wait for later)."""
-        waiting = [d for d in self.journal.drafts(database=self.backend.display_name)
-                   if d.kind in (REQUEST_KIND, FAMILY_KIND)]
+        kinds = {REQUEST_KIND, FAMILY_KIND, DECISION_KIND}
+        if self._main is not None:
+            kinds |= transfer_drafts.KINDS
+        waiting = [d for d in self.journal.drafts(database=self.backend.display_name) if d.kind in kinds]
         if not waiting:
             return
         answer = prompts.ask_restore(self._window, waiting[0], len(waiting) - 1)
         if answer == prompts.RESTORE:
-            if waiting[0].kind == FAMILY_KIND:
-                self.new_family(draft=waiting[0])
-            else:
-                self.open_intake(draft=waiting[0])
+            self.reopen(waiting[0])
         elif answer == prompts.DISCARD and prompts.confirm_discard_draft(self._window, waiting[0]):
             self.journal.discard(waiting[0].id)
+
+    def reopen(self, draft: Draft) -> None:
+        """Open a kept draft in the form it was typed in, on the same record, with what was typed."""
+        if draft.kind == FAMILY_KIND:
+            self.new_family(draft=draft)
+        elif draft.kind == REQUEST_KIND:
+            self.open_intake(draft=draft)
+        elif draft.kind == DECISION_KIND and isinstance(draft.data.get("request_id"), int):
+            if self._main is not None:
+                self._main.show_page("referrals")
+            self.decide_request(draft.data["request_id"], draft)
+        elif draft.kind in transfer_drafts.KINDS and self._main is not None:
+            transfer_drafts.reopen(self._main, draft, self.journal)
 
     # ---- Internals
 

@@ -5,6 +5,11 @@ recorded agreement); ``Passed to children's social care`` needs the social care 
 ``Already supported by an existing plan`` links one of the family's plans. How the referrer was
 told is recorded with the decision. Ctrl+S decides; Esc cancels. If someone else decided or
 changed the request meanwhile, the dialog says so, reloads the request, and keeps what was typed.
+
+What is typed is kept as a draft on this PC (:class:`FormDraft`, kind ``"decision"``, about the
+request) until the decision is recorded or the typing discarded (Esc asks). After a restart the
+front door offers it back; opening the same request's decision offers it too. A kept decision on a
+request decided meanwhile opens with a plain statement of that, its text there to copy.
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from hubapp.domain.errors import (
     ConcurrencyConflict, DatabaseUnavailable, DomainError, FieldError, IllegalTransition, ValidationError,
 )
 from hubapp.domain.front_door import RequestView
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import intake, reference, referrals
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui.app_events import app_events
-from ui.dialogs import prompts
 from ui.dialogs.form_dialog import FormDialog
 from ui.dialogs.intake_sections import code_items, new_grid, place
 from ui.dialogs.request_html import summary_html
@@ -33,8 +38,11 @@ from ui.tasks import LatestOnly, run_read, run_write
 from ui.widgets.banner import Banner
 from ui.widgets.code_combo import CodeCombo
 from ui.widgets.date_edit import TimeEdit, UkDateEdit
+from ui.widgets.form_draft import FormDraft
 from ui.widgets.form_errors import FormErrors
 
+#: The draft journal's kind for a decision.
+KIND = "decision"
 NOT_YET = ""
 
 
@@ -51,6 +59,8 @@ class DecisionDialog(FormDialog):
         actor: who is deciding.
         request_id: the request.
         parent: the parent widget.
+        journal: where the draft is kept (default: the user's data directory).
+        draft: a kept draft of this decision to carry on with.
     """
 
     # ---- Signals
@@ -58,14 +68,14 @@ class DecisionDialog(FormDialog):
     sig_loaded = Signal(object)
     sig_decide_finished = Signal(bool)
 
-    def __init__(self, backend: Backend, actor: Actor, request_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, actor: Actor, request_id: int, parent: QWidget | None = None,
+                 journal: DraftJournal | None = None, draft: Draft | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DecisionDialog")
         self.setWindowTitle(f"Decide request {request_id}")
         self._backend = backend
         self.request_id = request_id
         self.view: RequestView | None = None
-        self._dirty = False
         self._saving = False
         self._conflict = False
         self._latest = LatestOnly()
@@ -99,6 +109,20 @@ class DecisionDialog(FormDialog):
         self.decided_date.set_date(now.date())
         self.decided_time.set_time(now.time())
         self.feedback_method.set_code(NOT_YET)
+        # Watched once the defaults are in, so that a kept draft's values win over them.
+        self.drafts = FormDraft(self, journal or DraftJournal(), KIND, backend.display_name, self._about, draft,
+                                "this decision")
+        for name, widget, label in (
+            ("outcome", self.outcome, "Decision"), ("hub_id", self.hub, "Hub for the episode"),
+            ("csc_reference", self.csc_reference, "Social care reference"), ("linked_plan_id", self.plan, "Plan"),
+            ("rationale", self.rationale, "Rationale"), ("decided_at", self.decided_date, "Decided on"),
+            ("decided_time", self.decided_time, "At"), ("feedback_method", self.feedback_method, "Referrer told by"),
+            ("feedback_note", self.feedback_note, "What they were told"),
+        ):
+            self.drafts.watch(name, widget, label)
+        self.drafts.sig_restored.connect(self._on_drafts_restored)
+        if draft is not None:
+            self._on_drafts_restored(draft)
         self._enable()
         self.resize(860, 520)
         run_read(self, lambda: reference.hubs(backend.uow()), self._on_hubs_loaded, lambda exc: None)
@@ -106,6 +130,11 @@ class DecisionDialog(FormDialog):
         self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- Public
+
+    @property
+    def is_dirty(self) -> bool:
+        """Whether something was typed (or a draft taken up) and not recorded."""
+        return self.drafts.dirty
 
     def reload(self) -> None:
         """Load the request (again); what was typed is kept."""
@@ -160,6 +189,10 @@ class DecisionDialog(FormDialog):
         run_write(self, lambda: referrals.decide_request(backend.uow(), data), self._on_decided, self._on_failed)
 
     # ---- Building
+
+    def _about(self) -> tuple[str, dict[str, object]]:
+        family = f" — {self.view.family_name}" if self.view is not None and self.view.family_name else ""
+        return f"Decision on request #{self.request_id}{family}", {"request_id": self.request_id}
 
     def _build_layout(self) -> None:
         form = QWidget(self)
@@ -228,8 +261,13 @@ class DecisionDialog(FormDialog):
 
     @Slot()
     def _on_edited(self) -> None:
-        self._dirty = True
+        self._enable()  # the draft hears of the edit itself
+
+    @Slot(object)
+    def _on_drafts_restored(self, draft: Draft) -> None:
         self._enable()
+        self.banner.show_message(f"Your unsaved decision from {fmt.uk_datetime(draft.saved_at)} is back. Check it, "
+                                 "then record it with Ctrl+S.", "info")
 
     @Slot()
     def _on_outcome_edited(self) -> None:
@@ -242,6 +280,7 @@ class DecisionDialog(FormDialog):
             self.hub.set_code(chosen)
         elif self.view is not None:
             self.hub.set_code(self.view.hub_id)
+        self.drafts.settle()  # a kept hub, now that the hubs are here
 
     def _on_loaded(self, view: RequestView) -> None:
         self.view = view
@@ -250,7 +289,8 @@ class DecisionDialog(FormDialog):
         if self.hub.code() is None:
             self.hub.set_code(view.hub_id)
         self.plan.set_items((p.label, p.id) for p in view.plans)
-        if not self.feedback_note.text() and view.channel and not self._dirty:
+        self.drafts.settle()  # a kept hub or plan, now that the choices are here
+        if not self.feedback_note.text() and view.channel and not self.drafts.dirty:
             self.feedback_method.set_code(NOT_YET)
         undecided = view.status in states.REQUEST_UNDECIDED_STATES
         self.decide_button.setEnabled(undecided and not self._saving)
@@ -261,6 +301,10 @@ class DecisionDialog(FormDialog):
             if self._conflict:
                 text = (f"Someone else changed this request while you were deciding, so your decision was not "
                         f"recorded. {text} What you typed is kept below.")
+            elif self.drafts.restored_from is not None:
+                kept = fmt.uk_datetime(self.drafts.restored_from.saved_at)
+                text = (f"{text} Your unsaved decision from {kept} cannot be recorded now; what you typed is kept "
+                        "below so you can copy it. Esc closes this (you can keep or discard the draft).")
             self.banner.show_message(text, "warning")
         self._conflict = False
         self._enable()
@@ -268,7 +312,7 @@ class DecisionDialog(FormDialog):
 
     def _on_decided(self, detail: RequestDetail) -> None:
         self._saving = False
-        self._dirty = False
+        self.drafts.discard()
         app_events().publish(detail.changes, self)
         self.sig_decided.emit(detail)
         self.sig_decide_finished.emit(True)
@@ -277,6 +321,7 @@ class DecisionDialog(FormDialog):
     def _on_failed(self, exc: Exception) -> None:
         self._saving = False
         self.decide_button.setEnabled(True)
+        self.drafts.keep()
         if isinstance(exc, ValidationError):
             self._show_errors(exc.errors)
             return
@@ -306,6 +351,6 @@ class DecisionDialog(FormDialog):
     def reject(self) -> None:  # noqa: D102 - Qt override
         if self._saving:
             return
-        if self._dirty and prompts.ask_discard(self, "this decision", keep=False) != prompts.DISCARD:
+        if not self.drafts.ask_to_leave():
             return
         super().reject()

@@ -115,7 +115,7 @@ def test_accepting_without_agreement_is_refused_beside_the_decision(main_window:
     assert "needs recorded agreement" in dialog.errors.messages("outcome")[0]
     qtbot.waitUntil(lambda: keys.focus() in (dialog.outcome, dialog.outcome.lineEdit()), timeout=5_000)
     assert dialog.rationale.toPlainText() == "Family needs support"
-    dialog._dirty = False  # noqa: SLF001
+    dialog.drafts.discard()  # close without the "keep or discard?" question
     dialog.close()
 
 
@@ -136,7 +136,7 @@ def test_someone_else_deciding_first_is_explained_and_reloaded(main_window: Main
     qtbot.waitUntil(lambda: not dialog.decide_button.isEnabled(), timeout=5_000)
     assert dialog.view is not None and dialog.view.outcome == "NFA"
     assert dialog.rationale.toPlainText() == "Signposted to the family hub"  # what was typed is kept
-    dialog._dirty = False  # noqa: SLF001
+    dialog.drafts.discard()  # close without the "keep or discard?" question
     dialog.close()
 
 

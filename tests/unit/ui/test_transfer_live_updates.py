@@ -17,6 +17,7 @@ from hubapp.services.session import Backend
 from tests.unit.ui.seed import Seeded
 from tests.unit.ui.transfer_seed import act, seed_transfers, step_down
 from ui import tasks
+from ui.dialogs import prompts
 from ui.main_window import MainWindow
 from ui.pages.transfers.closure_dialog import ClosureDialog
 from ui.pages.transfers.new_transfer_dialogs import NewStepDownDialog
@@ -142,7 +143,7 @@ def test_family_menu_records_a_step_down_and_closure_waits_for_it(
 
 
 def test_new_step_down_dialog_finds_the_family(main_window: MainWindow, backend: Backend, seeded: Seeded,
-                                               qtbot: QtBot) -> None:
+                                               qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     seed_transfers(backend, seeded)
     page = main_window.transfer_area.queue_page
     dialog = page.new_step_down()
@@ -155,4 +156,5 @@ def test_new_step_down_dialog_finds_the_family(main_window: MainWindow, backend:
     dialog.save()
     qtbot.waitUntil(lambda: "already has a step-down" in " ".join(dialog.errors.messages("family_id")),
                     timeout=10_000)
+    monkeypatch.setattr(prompts, "ask_discard", lambda *_a, **_k: prompts.DISCARD)
     dialog.reject()

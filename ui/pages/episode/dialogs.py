@@ -2,6 +2,11 @@
 
 Each one saves through its service in a worker; a refused save keeps the dialog open with every
 message beside its field and everything typed kept. Only a save that went through closes it.
+
+A dialog that calls :meth:`ServiceDialog.keep_drafts` keeps what is typed as a draft on this PC
+(:class:`FormDraft`): dropped once saved or discarded (Esc asks), and offered back when the same
+dialog is next opened on the same record, after a crash too. The need dialog does (kind ``"need"``);
+the others can be told to by whoever opens them, which knows what they are about.
 """
 
 from __future__ import annotations
@@ -21,10 +26,15 @@ from hubapp.domain.errors import DomainError, ValidationError
 from hubapp.domain.dto import MemberRow
 from hubapp.domain.plan_dto import AgreementInput, NeedInput, NeedRow, Owner, PlanDetail
 from hubapp.domain.validation import format_uk_date, parse_uk_date
+from hubapp.drafts import DraftJournal
 from hubapp.services import needs, plans
 from hubapp.services.session import Backend
 from ui import tasks
 from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
+from ui.widgets.form_draft import About, FormDraft
+
+#: The draft journal's kind for a need being added or changed.
+NEED_KIND = "need"
 
 
 class ServiceDialog(QDialog):
@@ -40,6 +50,9 @@ class ServiceDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.result_value: Any = None
+        #: What is typed, kept as a draft (see :meth:`keep_drafts`); ``None`` for a dialog that keeps none.
+        self.drafts: FormDraft | None = None
+        self._kept: list[tuple[str, QWidget, str]] = []  # the fields a draft keeps: (name, widget, label)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.summary = ErrorLabel(self)
@@ -53,8 +66,26 @@ class ServiceDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
 
-    def field(self, label: str, name: str, widget: QWidget) -> QWidget:
-        """Add a labelled input with its error line under it."""
+    def keep_drafts(self, kind: str, database: str, about: About, what: str,
+                    journal: DraftJournal | None = None) -> FormDraft:
+        """Keep what is typed in the dialog's fields (added so far and from now on) as a draft.
+
+        See :class:`FormDraft`: the dialog offers a kept draft about the same thing as it first shows.
+
+        Args:
+            kind: the draft's kind.
+            database: the open database's name.
+            about: returns the draft's title and what the dialog is about (e.g. ``{"episode_id": 3}``).
+            what: what is unsaved, for the question on leaving, e.g. "this need".
+            journal: where drafts are kept (default: the user's data directory).
+        """
+        self.drafts = FormDraft(self, journal or DraftJournal(), kind, database, about, what=what)
+        for name, widget, label in self._kept:
+            self.drafts.watch(name, widget, label)
+        return self.drafts
+
+    def field(self, label: str, name: str, widget: QWidget, keep: bool = True) -> QWidget:
+        """Add a labelled input with its error line under it (kept in the draft, if one is kept)."""
         error = ErrorLabel(self)
         box = QWidget(self)
         column = QVBoxLayout(box)
@@ -64,6 +95,10 @@ class ServiceDialog(QDialog):
         column.addWidget(error)
         self.form.addRow(label, box)
         self.errors.add(name, widget, error)
+        if keep:
+            self._kept.append((name, widget, label))
+            if self.drafts is not None:
+                self.drafts.watch(name, widget, label)
         return widget
 
     def call(self) -> Callable[[], Any] | None:
@@ -80,10 +115,14 @@ class ServiceDialog(QDialog):
     def _on_done(self, value: Any) -> None:
         self.buttons.setEnabled(True)
         self.result_value = value
+        if self.drafts is not None:
+            self.drafts.discard()
         self.accept()
 
     def _on_failed(self, exc: Exception) -> None:
         self.buttons.setEnabled(True)
+        if self.drafts is not None:
+            self.drafts.keep()
         if isinstance(exc, ValidationError):
             first = self.errors.show(exc.errors)
             if first is not None:
@@ -91,6 +130,13 @@ class ServiceDialog(QDialog):
         else:
             self.errors.clear()
             self.summary.show_message(str(exc) if isinstance(exc, DomainError) else "The save failed.")
+
+    # ---- Qt overrides
+
+    def reject(self) -> None:  # noqa: D102 - Qt override: Cancel, Esc and the window's close button
+        if self.drafts is not None and not self.drafts.ask_to_leave():
+            return
+        super().reject()
 
 
 def read_date(text: str, field: str, label: str) -> tuple[dt.date | None, ValidationError | None]:
@@ -162,12 +208,20 @@ class AgreeDialog(ServiceDialog):
 
 
 class NeedDialog(ServiceDialog):
-    """Add or change a family need and the headline outcome it maps to."""
+    """Add or change a family need and the headline outcome it maps to.
+
+    What is typed is kept as a draft about the episode and the need (``None`` for a new one).
+    """
 
     def __init__(self, backend: Backend, episode_id: int, members: tuple[MemberRow, ...], need: NeedRow | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, journal: DraftJournal | None = None) -> None:
         super().__init__("Change the need" if need else "Add a need", parent)
         self._backend, self._episode_id, self._need = backend, episode_id, need
+        family = f"{members[0].family_name} family" if members else "the family"
+        title = f"{'Change to a need' if need else 'New need'} — {family}"
+        drafts = self.keep_drafts(NEED_KIND, backend.display_name,
+                                  lambda: (title, {"episode_id": episode_id, "need_id": need.id if need else None}),
+                                  "this need", journal)
         self.description = QPlainTextEdit(need.description if need else "", self)
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(80)
@@ -195,13 +249,27 @@ class NeedDialog(ServiceDialog):
         self.evidence.setFixedHeight(60)
         self.field("What the need is", "description", self.description)
         self.field("Headline outcome", "sf_outcome", self.outcome)
-        self.field("Who it affects (none ticked: the whole family)", "person_ids", self.people)
+        self.field("Who it affects (none ticked: the whole family)", "person_ids", self.people, keep=False)
+        drafts.watch_value("person_ids", lambda: [int(i.data(Qt.ItemDataRole.UserRole)) for i in self._ticked()],
+                           self._tick, lambda: ", ".join(i.text() for i in self._ticked()), self.people.itemChanged,
+                           "Who it affects")
         self.field("Status", "status", self.status)
         self.field("What shows it is met", "outcome_evidence", self.evidence)
 
+    def _ticked(self) -> list[QListWidgetItem]:
+        items = (self.people.item(i) for i in range(self.people.count()))
+        return [item for item in items if item.checkState() == Qt.CheckState.Checked]
+
+    def _tick(self, kept: object) -> bool:
+        ids = set(kept) if isinstance(kept, list) else set()
+        for i in range(self.people.count()):
+            item = self.people.item(i)
+            ticked = int(item.data(Qt.ItemDataRole.UserRole)) in ids
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        return True
+
     def call(self) -> Callable[[], Any] | None:  # noqa: D102
-        people = tuple(int(self.people.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.people.count())
-                       if self.people.item(i).checkState() == Qt.CheckState.Checked)
+        people = tuple(int(item.data(Qt.ItemDataRole.UserRole)) for item in self._ticked())
         need = self._need
         data = NeedInput(
             self._episode_id, self.description.toPlainText(), str(self.outcome.currentData()), people,

@@ -1,6 +1,10 @@
 """The dialog for one step on a transfer (or one allocation for several): only the fields that step
 records (``transfer_rules.REQUIRED_FIELDS`` and the service's checks), with sensible defaults so that
 a coordinator can usually confirm with Ctrl+Enter.
+
+What is typed for a step on one transfer is kept as a draft (kind ``"transfer_step"``, about the
+transfer and the step) until it is saved or discarded; an allocation is a choice in a list and keeps
+none.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from hubapp.domain import codes, transfer_rules as rules
 from hubapp.domain.errors import ValidationError
 from hubapp.domain.plan_dto import Owner
-from hubapp.domain.transfer_dto import BulkAllocateInput, TransferActionInput, TransferRow
+from hubapp.domain.transfer_dto import BulkAllocateInput, TransferActionInput, TransferDetail, TransferRow
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import episodes, queue, transfers
 from hubapp.services.session import Backend
+from ui import formatting as fmt
 from ui import tasks
 from ui.pages.transfers.service_dialog import ServiceDialog
 from ui.widgets.date_edit import UkDateEdit
@@ -37,6 +43,8 @@ _INTROS = {
     "close_csc": "Social care has closed its case: record the CIN closure code (RC9 after an assessment, "
                  "otherwise RC7).",
 }
+#: The draft journal's kind for a step on a transfer.
+KIND = "transfer_step"
 #: Steps taken straight from the keyboard, without a dialog.
 DIRECT_ACTIONS = frozenset({"triage", "info_received", "complete", "record_consent", "submit", "endorse", "send",
                             "receive"})
@@ -47,6 +55,17 @@ def needs_dialog(action: str) -> bool:
     return action not in DIRECT_ACTIONS
 
 
+def no_longer_applies(detail: TransferDetail, action: str) -> str:
+    """Why a kept step can no longer be saved: what the transfer is now, and who moved it on."""
+    row = detail.row
+    last = detail.events[-1] if detail.events else None
+    moved = (f" ({last.by or 'social care'} {rules.done_phrase(last.action)} it, {fmt.uk_datetime(last.at)})"
+             if last is not None else "")
+    return (f"This {rules.ENTITY[row.direction]} is now {rules.state_label(row.status).lower()}{moved}, so "
+            f"“{rules.action_label(action)}” no longer applies and cannot be saved. What you typed is kept "
+            "below: copy what you need, then close this (Esc).")
+
+
 class TransferActionDialog(ServiceDialog):
     """One step on one transfer, or an allocation of several accepted step-downs (``rows`` > 1).
 
@@ -55,9 +74,12 @@ class TransferActionDialog(ServiceDialog):
         rows: the transfers acted on (several only for ``allocate``).
         action: the step.
         parent: the parent widget.
+        journal: where the draft is kept (default: the user's data directory).
+        draft: a kept draft of this step to carry on with.
     """
 
-    def __init__(self, backend: Backend, rows: list[TransferRow], action: str, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, rows: list[TransferRow], action: str, parent: QWidget | None = None,
+                 journal: DraftJournal | None = None, draft: Draft | None = None) -> None:
         self.rows = rows
         self.action = action
         self.direction = rows[0].direction
@@ -65,6 +87,9 @@ class TransferActionDialog(ServiceDialog):
         super().__init__(f"{rules.action_label(action)}: {names}", _INTROS.get(action, ""), parent)
         self.setObjectName("TransferActionDialog")
         self._backend = backend
+        if len(rows) == 1 and action != "allocate":
+            self.keep_drafts(KIND, backend.display_name, self._about,
+                             f"this “{rules.action_label(action).lower()}”", journal, draft)
         required = rules.REQUIRED_FIELDS.get((self.direction, action), ())
         self.note: QPlainTextEdit | None = None
         self.outcome: QComboBox | None = None
@@ -118,8 +143,13 @@ class TransferActionDialog(ServiceDialog):
         first = self.outcome or self.worker or self.closure_code or self.meeting_on or self.note
         if first is not None:
             first.setFocus()
-            if isinstance(first, QPlainTextEdit):
-                first.selectAll()
+            if isinstance(first, QPlainTextEdit) and not (self.drafts and self.drafts.restored_from):
+                first.selectAll()  # the offered default is replaced by typing; kept typing never is
+
+    def _about(self) -> tuple[str, dict[str, object]]:
+        row = self.rows[0]
+        title = f"{rules.action_label(self.action)} on the {rules.ENTITY[row.direction]} — {row.family_name}"
+        return title, {"transfer_id": row.id, "action": self.action, "direction": row.direction}
 
     def _on_workers_loaded(self, workers: tuple[Owner, ...]) -> None:
         assert self.worker is not None

@@ -1,6 +1,11 @@
 """Closing an early help episode: a DOMAIN §8.7 reason (its SSD end reason shown beside it), where
 the family goes next, what became of each need, and post-closure actions. A transfer still pending
-blocks closure, and the dialog says which and in what state."""
+blocks closure, and the dialog says which and in what state.
+
+What is typed is kept as a draft (kind ``"closure"``, about the episode) until the episode is
+closed or the typing discarded. A kept closure opened again on an episode that has closed
+meanwhile says so and keeps the text to copy.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from hubapp.domain import codes
+from hubapp.domain.states import EPISODE_OPEN_STATES
 from hubapp.domain.transfer_dto import ClosureForm, ClosureInput, NeedOutcomeInput
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import closures
 from hubapp.services.session import Backend
+from ui import formatting as fmt
 from ui import tasks
 from ui.pages.transfers.service_dialog import ServiceDialog
 
+#: The draft journal's kind for a closure.
+KIND = "closure"
 NEED_CHOICES = (("", "Choose…"), ("MET", "Met"), ("NOT_MET", "Not met"), ("WITHDRAWN", "Withdrawn"))
 
 
@@ -30,17 +40,22 @@ class ClosureDialog(ServiceDialog):
         backend: the open database.
         episode_id: the episode to close.
         parent: the parent widget.
+        journal: where the draft is kept (default: the user's data directory).
+        draft: a kept draft of this closure to carry on with.
     """
 
     # ---- Signals
     sig_form_loaded = Signal(object)
 
-    def __init__(self, backend: Backend, episode_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, episode_id: int, parent: QWidget | None = None,
+                 journal: DraftJournal | None = None, draft: Draft | None = None) -> None:
         super().__init__("Close the early help episode", "Loading the episode…", parent)
         self.setObjectName("ClosureDialog")
         self.setMinimumWidth(640)
         self._backend = backend
+        self.episode_id = episode_id
         self._form: ClosureForm | None = None
+        self.keep_drafts(KIND, backend.display_name, self._about, "this closure", journal, draft)
         self.need_rows: list[tuple[int, QComboBox, QLineEdit]] = []
         self.reason = QComboBox(self)
         self.reason.addItem("Choose…", "")
@@ -65,10 +80,24 @@ class ClosureDialog(ServiceDialog):
         tasks.run_read(self, lambda: closures.closure_form(backend.uow(), episode_id), self._on_form_loaded,
                        lambda exc: self.intro.setText(str(exc)))
 
+    def _about(self) -> tuple[str, dict[str, object]]:
+        family = f" — {self._form.family_name}" if self._form is not None else f" #{self.episode_id}"
+        return f"Closing the early help episode{family}", {"episode_id": self.episode_id}
+
     def _on_form_loaded(self, form: ClosureForm) -> None:
         self._form = form
         self.setWindowTitle(f"Close the early help episode: {form.family_name}")
-        if form.blocking_transfer:
+        if form.status not in EPISODE_OPEN_STATES:
+            status = form.status.replace("_", " ").lower()
+            self.intro.setText(f"This episode is {status}, so there is nothing to close.")
+            self.intro.setProperty("role", "field-error")
+            if self.drafts is not None and self.drafts.restored_from is not None:
+                kept = self.drafts.restored_from.saved_at
+                self.set_no_longer_applies(
+                    f"This episode has been closed since you typed this ({fmt.uk_datetime(kept)}), so your "
+                    "closure cannot be saved. What you typed is kept below: copy what you need, then close this "
+                    "(Esc).")
+        elif form.blocking_transfer:
             self.intro.setText("This episode cannot close while a transfer is pending. " + form.blocking_transfer)
             self.intro.setProperty("role", "field-error")
         else:
@@ -89,6 +118,9 @@ class ClosureDialog(ServiceDialog):
             self.needs_grid.addWidget(choice, row, 1)
             self.needs_grid.addWidget(evidence, row, 2)
             self.need_rows.append((need.id, choice, evidence))
+            if self.drafts is not None:
+                self.drafts.watch(f"need_{need.id}", choice, f"Outcome of “{need.description}”")
+                self.drafts.watch(f"evidence_{need.id}", evidence, "What shows it")
         if not form.needs:
             self.needs_grid.addWidget(QLabel("No needs were recorded for this episode.", self.needs_box), 0, 0)
         self.needs_grid.setColumnStretch(0, 2)

@@ -1,5 +1,9 @@
 """The family record's transfer and closure menu: step up the open episode, record a step-down
-arriving from social care, close the open episode."""
+arriving from social care, close the open episode.
+
+Its dialogs keep what is typed as drafts; :meth:`FamilyTransferActions.restore` opens a kept one
+again after a restart (whichever page it was typed on), saying so plainly when it no longer applies.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,24 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from hubapp.domain.dto import FamilyDetail, HubRow
+from hubapp.domain.plan_dto import EpisodeDetail
 from hubapp.domain.states import EPISODE_OPEN_STATES, EpisodeState
 from hubapp.domain.transfer_dto import ClosureResult, TransferDetail
+from hubapp.drafts import Draft, DraftJournal
+from hubapp.services import episodes, reference
 from hubapp.services.session import Backend
+from ui import tasks
 from ui.app_events import app_events
+from ui.pages.transfers.closure_dialog import KIND as CLOSURE_KIND
 from ui.pages.transfers.closure_dialog import ClosureDialog
-from ui.pages.transfers.new_transfer_dialogs import NewStepDownDialog, NewStepUpDialog
+from ui.pages.transfers.new_transfer_dialogs import STEP_DOWN_KIND, STEP_UP_KIND, NewStepDownDialog, NewStepUpDialog
 from ui.pages.transfers.service_dialog import ServiceDialog
+
+#: The states of an episode that can be stepped up.
+STEP_UP_FROM = frozenset({EpisodeState.PLAN_ACTIVE, EpisodeState.IN_REVIEW, EpisodeState.ON_HOLD,
+                          EpisodeState.ALLOCATED, EpisodeState.ASSESSING, EpisodeState.AWAITING_ALLOCATION})
+#: The kinds of draft :meth:`FamilyTransferActions.restore` opens.
+DRAFT_KINDS = frozenset({CLOSURE_KIND, STEP_UP_KIND, STEP_DOWN_KIND})
 
 
 class FamilyTransferActions(QWidget):
@@ -55,9 +70,7 @@ class FamilyTransferActions(QWidget):
         """Follow the family shown (``None`` while none is)."""
         self._detail = detail
         status = self._open_status()
-        self.step_up_action.setEnabled(status in (EpisodeState.PLAN_ACTIVE, EpisodeState.IN_REVIEW,
-                                                  EpisodeState.ON_HOLD, EpisodeState.ALLOCATED,
-                                                  EpisodeState.ASSESSING, EpisodeState.AWAITING_ALLOCATION))
+        self.step_up_action.setEnabled(status in STEP_UP_FROM)
         self.step_down_action.setEnabled(detail is not None)
         self.close_action.setEnabled(status is not None)
         self.menu_button.setEnabled(detail is not None)
@@ -90,6 +103,52 @@ class FamilyTransferActions(QWidget):
         if d is None or d.open_episode_id is None:
             return
         self._open(ClosureDialog(self._backend, d.open_episode_id, self.window()))
+
+    def restore(self, draft: Draft, journal: DraftJournal | None = None) -> None:
+        """Open a kept closure, step-up or step-down draft again (after a restart).
+
+        A closure checks its episode as it loads; a step-up reads its episode first and says so if it
+        can no longer be stepped up; a step-down is new, so it always applies.
+        """
+        backend, data = self._backend, draft.data
+        if draft.kind == CLOSURE_KIND and isinstance(data.get("episode_id"), int):
+            self._open(ClosureDialog(backend, data["episode_id"], self.window(), journal, draft))
+        elif draft.kind == STEP_UP_KIND and isinstance(data.get("episode_id"), int):
+            episode_id: int = data["episode_id"]
+            tasks.run_read(self, lambda: episodes.get_episode(backend.uow(), episode_id),
+                           lambda e: self._reopen_step_up(e, draft, journal),
+                           lambda exc: self._reopen_step_up(None, draft, journal, str(exc)))
+        elif draft.kind == STEP_DOWN_KIND:
+            tasks.run_read(self, lambda: reference.hubs(backend.uow()),
+                           lambda hubs: self._reopen_step_down(hubs, draft, journal),
+                           lambda exc: self._reopen_step_down((), draft, journal, str(exc)))
+
+    def _reopen_step_up(self, e: EpisodeDetail | None, draft: Draft, journal: DraftJournal | None,
+                        problem: str = "") -> None:
+        fields = draft.data.get("fields") or {}
+        name = e.family_name if e is not None else str(fields.get("family") or "the family")
+        dialog = NewStepUpDialog(self._backend, int(draft.data["episode_id"]), name, self.window(), journal, draft)
+        self._open(dialog)
+        if e is not None and e.status not in STEP_UP_FROM:
+            dialog.set_no_longer_applies(
+                f"This episode is {e.status.replace('_', ' ').lower()} now, so it can no longer be stepped up and "
+                "this request cannot be saved. What you typed is kept below: copy what you need, then close this "
+                "(Esc).")
+        elif problem:
+            dialog.banner.show_message(f"The episode could not be checked ({problem}); saving checks it again.",
+                                       "warning")
+
+    def _reopen_step_down(self, hubs: tuple[HubRow, ...], draft: Draft, journal: DraftJournal | None,
+                          problem: str = "") -> None:
+        fields = draft.data.get("fields") or {}
+        kept = fields.get("family") if isinstance(fields.get("family"), dict) else {}
+        family_id = draft.data.get("family_id")
+        family = (family_id, str(kept.get("name") or "")) if isinstance(family_id, int) else None
+        dialog = NewStepDownDialog(self._backend, hubs, family, self.window(), journal, draft)
+        self._open(dialog)
+        if problem:
+            dialog.banner.show_message(f"The hubs could not be read ({problem}); try again once the connection is "
+                                       "back. What you typed is kept.", "warning")
 
     def _open(self, dialog: ServiceDialog) -> None:
         dialog.sig_saved.connect(self._on_saved)

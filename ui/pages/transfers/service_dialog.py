@@ -1,8 +1,14 @@
 """The base of the transfer and closure dialogs: a form whose Save runs one service call in a worker.
 
 A refused save keeps the dialog open with every message beside its field and everything typed kept.
-A save that lost a race, or a step the transfer's state no longer allows, closes the dialog and is
-handed to the page (which shows what happened and reloads). Ctrl+Enter saves from anywhere.
+A save that lost a race, or a step the transfer's state no longer allows, is handed to the page
+(which shows what happened and reloads); the dialog closes, unless something was typed: then it
+stays, saying plainly that it can no longer be saved, with what was typed to copy. Ctrl+Enter saves
+from anywhere.
+
+A dialog that calls :meth:`ServiceDialog.keep_drafts` keeps what is typed in its fields as a draft
+on this PC (:class:`FormDraft`): dropped once saved or discarded (Esc asks), offered back after a
+restart and when the same form is opened again on the same record.
 """
 
 from __future__ import annotations
@@ -10,14 +16,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from hubapp.domain.errors import ConcurrencyConflict, DomainError, IllegalTransition, ValidationError
 from hubapp.domain.transfer_dto import TransferPending
+from hubapp.drafts import Draft, DraftJournal
 from ui import tasks
+from ui.widgets.banner import Banner
+from ui.widgets.form_draft import About, FormDraft
 from ui.widgets.form_errors import ErrorLabel, FormErrors
+
+COPY = "Copy what you typed"
 
 W = TypeVar("W", bound=QWidget)
 
@@ -45,6 +56,11 @@ class ServiceDialog(QDialog):
         self.setMinimumWidth(520)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.result_value: Any = None
+        #: What is typed, kept as a draft (see :meth:`keep_drafts`); ``None`` for a form that keeps none.
+        self.drafts: FormDraft | None = None
+        self._stale = False
+        self.banner = Banner(self)
+        self.banner.sig_action_triggered.connect(self._on_banner_action_triggered)
         self.errors = FormErrors(self)
         self.intro = QLabel(intro, self)
         self.intro.setWordWrap(True)
@@ -59,16 +75,48 @@ class ServiceDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.leftover)
         layout.addWidget(self.buttons)
 
-    def field(self, label: str, name: str, widget: W) -> W:
-        """Add a labelled input, registered under the service's field ``name``."""
+    def keep_drafts(self, kind: str, database: str, about: About, what: str, journal: DraftJournal | None = None,
+                    draft: Draft | None = None) -> FormDraft:
+        """Keep what is typed in the fields added from now on as a draft (see :class:`FormDraft`).
+
+        Args:
+            kind: the draft's kind.
+            database: the open database's name.
+            about: returns the draft's title and what the form is about (e.g. ``{"episode_id": 3}``).
+            what: what is unsaved, for the question on leaving, e.g. "this closure".
+            journal: where drafts are kept (default: the user's data directory).
+            draft: a kept draft to carry on with.
+        """
+        self.drafts = FormDraft(self, journal or DraftJournal(), kind, database, about, draft, what)
+        return self.drafts
+
+    def field(self, label: str, name: str, widget: W, keep: bool = True) -> W:
+        """Add a labelled input, registered under the service's field ``name`` (and kept in the draft)."""
         self.form.addRow(label, self.errors.field(name, widget, self))
         widget.installEventFilter(self)  # Ctrl+Enter saves even from a text box (which takes Enter)
+        if keep and self.drafts is not None:
+            self.drafts.watch(name, widget, label)
         return widget
+
+    def set_no_longer_applies(self, text: str) -> None:
+        """The record moved on, so this can no longer be saved: say so, keep what was typed to copy."""
+        self._stale = True
+        self.save_button.setEnabled(False)
+        self.save_button.hide()  # nothing to save: only closing is left
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        self.banner.show_message(text, "warning", COPY if self.drafts is not None else "")
+        self.adjustSize()  # the dialog may be on screen already: make room for the message
+
+    @property
+    def no_longer_applies(self) -> bool:
+        """Whether the form was told it can no longer be saved."""
+        return self._stale
 
     def call(self) -> Callable[[], Any] | None:
         """The service call to run, or ``None`` when the form found a problem itself."""
@@ -82,13 +130,59 @@ class ServiceDialog(QDialog):
 
     def save(self) -> None:
         """Run the service call (once at a time)."""
-        if not self.save_button.isEnabled():
+        if not self.save_button.isEnabled() or self._stale:
             return
         fn = self.call()
         if fn is None:
             return
         self.save_button.setEnabled(False)
         tasks.run_write(self, fn, self._on_saved, self._on_failed)
+
+    @staticmethod
+    def _is_save_key(event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent):
+            return False
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and modifiers == Qt.KeyboardModifier.ControlModifier
+
+    def _on_saved(self, value: Any) -> None:
+        self.result_value = value
+        if self.drafts is not None:
+            self.drafts.discard()
+        self.accept()
+        self.sig_saved.emit(value)
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.save_button.setEnabled(True)
+        if self.drafts is not None:
+            self.drafts.keep()
+        if isinstance(exc, ValidationError):
+            self.show_problems(list(exc.errors))
+        elif isinstance(exc, (ConcurrencyConflict, IllegalTransition)):
+            if self.drafts is not None and self.drafts.dirty:
+                # What was typed stays on screen (and in the draft) rather than closing with the dialog.
+                self.set_no_longer_applies(f"{exc} What you typed is kept below: copy what you need, then "
+                                           "close this (Esc) and take the step again if it still applies.")
+            else:
+                super().reject()
+            self.sig_refused.emit(exc)
+        else:
+            # A pending transfer (closure) or a dropped connection: say so here, keep what was typed.
+            message = str(exc) if isinstance(exc, (DomainError, TransferPending)) else "The change could not be saved."
+            self.leftover.set_messages([message])
+
+    @Slot()
+    def _on_banner_action_triggered(self) -> None:
+        if self.drafts is not None:
+            QGuiApplication.clipboard().setText(self.drafts.typed_text())
+            self.banner.action.setText("Copied")
+
+    # ---- Qt overrides
+
+    def reject(self) -> None:  # noqa: D102 - Qt override: Cancel, Esc and the window's close button
+        if self.drafts is not None and not self.drafts.ask_to_leave():
+            return
+        super().reject()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102 - Qt override
         if event.type() == QEvent.Type.KeyPress and self._is_save_key(event):
@@ -102,27 +196,3 @@ class ServiceDialog(QDialog):
             event.accept()
             return
         super().keyPressEvent(event)
-
-    @staticmethod
-    def _is_save_key(event: QEvent) -> bool:
-        if not isinstance(event, QKeyEvent):
-            return False
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and modifiers == Qt.KeyboardModifier.ControlModifier
-
-    def _on_saved(self, value: Any) -> None:
-        self.result_value = value
-        self.accept()
-        self.sig_saved.emit(value)
-
-    def _on_failed(self, exc: Exception) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.show_problems(list(exc.errors))
-        elif isinstance(exc, (ConcurrencyConflict, IllegalTransition)):
-            self.reject()
-            self.sig_refused.emit(exc)
-        else:
-            # A pending transfer (closure) or a dropped connection: say so here, keep what was typed.
-            message = str(exc) if isinstance(exc, (DomainError, TransferPending)) else "The change could not be saved."
-            self.leftover.set_messages([message])

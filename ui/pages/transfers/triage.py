@@ -5,6 +5,9 @@ same rule the service enforces). Steps that record nothing run straight away; th
 :class:`TransferActionDialog`. Allocating with several items selected allocates them all to one
 worker (bulk). Every outcome comes back as ``sig_message_requested``; a saved change is published
 on the program's event hub, which reloads every list that shows it.
+
+A step's dialog keeps what is typed as a draft; :meth:`TransferTriage.restore` opens a kept one again
+(after a restart) on the transfer as it is now, saying so plainly when the step no longer applies.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from hubapp.domain import transfer_rules as rules
 from hubapp.domain.dto import Changes
 from hubapp.domain.errors import DomainError, IllegalTransition
 from hubapp.domain.transfer_dto import BulkAllocateResult, TransferActionInput, TransferDetail, TransferRow
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import transfers
 from hubapp.services.session import Backend
 from ui import tasks
 from ui.app_events import app_events
-from ui.pages.transfers.action_dialog import TransferActionDialog, needs_dialog
+from ui.pages.transfers.action_dialog import TransferActionDialog, needs_dialog, no_longer_applies
 
 _TRANSFERS = Changes(transfers=True)
 
@@ -69,6 +73,30 @@ class TransferTriage(QObject):
         data = TransferActionInput(row.id, row.version, action)
         tasks.run_write(self._page, lambda: transfers.advance(backend.uow(), data), self._on_saved, self._on_refused)
 
+    def restore(self, draft: Draft, journal: DraftJournal | None = None) -> None:
+        """Open a kept draft of a step again, on the transfer as it is now (read first).
+
+        If the transfer has moved on so that the step no longer applies, the dialog says so and keeps
+        the text to copy; it cannot be saved.
+        """
+        transfer_id, action = draft.data.get("transfer_id"), str(draft.data.get("action") or "")
+        if not isinstance(transfer_id, int) or not needs_dialog(action):
+            self.sig_message_requested.emit(f"{draft.title}: this draft cannot be opened again.", "error")
+            return
+        backend = self._backend
+
+        def failed(exc: Exception) -> None:
+            self.sig_message_requested.emit(f"{draft.title}: the transfer could not be read ({exc}). What you typed "
+                                            "is still kept on this PC and is offered again next time.", "error")
+
+        tasks.run_read(self._page, lambda: transfers.get_transfer(backend.uow(), transfer_id),
+                       lambda detail: self._reopen(detail, action, draft, journal), failed)
+
+    def _reopen(self, detail: TransferDetail, action: str, draft: Draft, journal: DraftJournal | None) -> None:
+        dialog = self._open_dialog(action, [detail.row], draft, journal)
+        if not self._allowed(detail.row, action, quiet=True):
+            dialog.set_no_longer_applies(no_longer_applies(detail, action))
+
     def _allowed(self, row: TransferRow, action: str, quiet: bool) -> bool:
         try:
             rules.steps(row.direction, row.status, action)
@@ -78,13 +106,15 @@ class TransferTriage(QObject):
             return False
         return True
 
-    def _open_dialog(self, action: str, rows: list[TransferRow]) -> None:
-        dialog = TransferActionDialog(self._backend, rows, action, self._page)
+    def _open_dialog(self, action: str, rows: list[TransferRow], draft: Draft | None = None,
+                     journal: DraftJournal | None = None) -> TransferActionDialog:
+        dialog = TransferActionDialog(self._backend, rows, action, self._page, journal, draft)
         dialog.sig_saved.connect(self._on_saved)
         dialog.sig_refused.connect(self._on_refused)
         dialog.finished.connect(self._on_dialog_finished)
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _on_dialog_finished(self, _result: int) -> None:
         self.dialog = None
