@@ -26,17 +26,24 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from hubapp import logfile
-from ui import resources, settings, single_instance
-from ui.startup import StartOptions, Startup
+from ui.boot import collector_paused, skip_pyside_import_scan
+
+if TYPE_CHECKING:
+    from ui.startup import StartOptions
+
+# The rest of the program (the database layer, the services, the pages: some 650 modules) is
+# imported in main(), once PySide's import scan is off and with the collector paused (ui.boot).
 
 
 def parse_args(argv: list[str]) -> tuple[StartOptions, list[str]]:
     """hubapp's own options, and the rest (left for Qt, e.g. ``-platform offscreen``)."""
+    from ui.startup import StartOptions
+
     parser = argparse.ArgumentParser(prog="hubapp", description="Early Help hub desktop client.")
     parser.add_argument("--database-url", help="database to open (default: the embedded file)")
     parser.add_argument("--demo", type=int, metavar="N", help="load N demo families into an empty database")
@@ -56,11 +63,17 @@ def parse_args(argv: list[str]) -> tuple[StartOptions, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Start hubapp; returns the exit code (non-zero when the database could not be opened)."""
+    skip_pyside_import_scan()
     argv = sys.argv if argv is None else argv
     if "--self-test" in argv[1:]:
         from ui import self_test
 
         return self_test.main(argv)
+    with collector_paused():
+        from hubapp import logfile
+        from ui import resources, settings, single_instance
+        from ui.startup import Startup
+
     options, qt_args = parse_args(argv[1:])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logfile.install()

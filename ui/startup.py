@@ -4,7 +4,8 @@
    (``--profile NAME``, else the default in the user's or the machine-wide ``profiles.json``; a
    server profile's password comes from the keyring), else the embedded file. It is opened in a
    worker behind a small progress dialog: the schema gate (the embedded file is backed up and
-   upgraded; a shared database never is), then sign-in. A broken profile file shows what to do.
+   upgraded; a shared database never is), then sign-in; the GUI thread meanwhile loads the main
+   window's modules. A broken profile file shows what to do.
 2. A wrong schema shows what to do, and the program exits non-zero. An unreachable database
    shows a "waiting for the database" message and is tried again with a growing pause (1 s up to
    15 s); the program starts by itself when the database answers, or exits non-zero if the person
@@ -16,13 +17,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib.util
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
@@ -33,9 +36,12 @@ from hubapp.domain.errors import DatabaseUnavailable, DomainError, NotFound, Per
 from hubapp.services import secrets
 from hubapp.services.session import Backend
 from ui import tasks
+from ui.boot import collector_paused
 from ui.dialogs import connect_dialog
-from ui.main_window import MainWindow
-from ui.screenshots import Screenshotter
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from ui.screenshots import Screenshotter
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +146,18 @@ def open_backend(url: str) -> Opened:
         backend.close()
         log.exception("Opening the database failed")
         raise OpenFailed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+def load_window_modules() -> None:
+    """Import the main window with its pages and dialogs (some 200 modules, 0.15-0.3 s of start-up).
+
+    :meth:`Startup.start` calls it on the GUI thread once a worker is opening the database:
+    connecting, signing in and checking the schema take round trips to the server, during which
+    the GUI thread had nothing to do.
+    """
+    if "ui.main_window" not in sys.modules:
+        with collector_paused():
+            import ui.main_window  # noqa: F401
 
 
 def demo_available() -> bool:
@@ -312,11 +330,17 @@ class Startup(QObject):
             return
         if connect_dialog.dialog_wanted(self.options.connect, self.options.database_url, self.profile):
             # Sign in first (issue 6); a remembered password signs straight in.
+            with contextlib.suppress(Exception):  # reported when the window is built
+                load_window_modules()
             self._connect_dialog = connect_dialog.ask_connection(
                 open_backend, self.profile, self._on_opened, lambda: self._exit(EXIT_OK))
             return
         self._show_progress("Opening the database…")
         self._open()
+        # The worker's answer waits in the event queue meanwhile. A failure is reported when the
+        # window is built (_show_window), in a message, not from here.
+        with contextlib.suppress(Exception):
+            load_window_modules()
 
     def _open(self) -> None:
         url, profile = self.url, self.profile
@@ -409,8 +433,18 @@ class Startup(QObject):
         if start_page == "family":
             start_page = "referrals"  # the family is opened from the list once it has loaded
         restore = self.options.screenshot is None
+        try:
+            load_window_modules()  # usually done while the database opened
+        except Exception as exc:  # an incomplete installation: say so, do not wait without a window
+            log.exception("The main window could not be loaded")
+            self._on_open_failed(OpenFailed(f"hubapp is not installed completely ({exc})"))
+            return
+        from ui.main_window import MainWindow
+
         self.window = MainWindow(self.backend, actor, start_page=start_page, restore=restore)
         if self.options.screenshot is not None:
+            from ui.screenshots import Screenshotter
+
             self._screenshotter = Screenshotter(self.window, self.options.screenshot, self.options.page,
                                                 self.options.search, self)
             self._screenshotter.sig_done.connect(self._on_screenshotter_done)
