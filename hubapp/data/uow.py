@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from types import TracebackType
+from typing import Any
 
+from sqlalchemy import Engine, event, select
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,6 +41,11 @@ class UnitOfWork:
     naming who saved the record last and when where the audit trail may be read; a dropped
     connection ``DatabaseUnavailable``; a refused grant ``PermissionDenied``.
 
+    On PostgreSQL a block that only read (nothing but SELECTs, no unsaved changes) and ends without
+    an error ends its transaction with a commit, which changes nothing in the database: a rollback
+    would make psycopg drop every prepared statement of the connection, so each read would parse
+    and plan all of its statements again.
+
     Args:
         db: the process's database.
         actor_id: the worker on whose behalf this runs (``None`` for admin tools).
@@ -62,6 +69,8 @@ class UnitOfWork:
         return self.db.dialect
 
     def __enter__(self) -> UnitOfWork:
+        if self.db.engine not in _watched and self.db.dialect == "postgresql":
+            _watch(self.db.engine)
         self._session = self.db.sessionmaker()
         return self
 
@@ -75,7 +84,8 @@ class UnitOfWork:
         if session is None:
             return False
         try:
-            session.rollback()
+            if not (exc is None and self.db.dialect == "postgresql" and _end_read_only(session)):
+                session.rollback()
         except sa_exc.DBAPIError:
             pass  # the connection is already gone; nothing was committed
         finally:
@@ -132,6 +142,40 @@ class UnitOfWork:
             if translated is None:
                 raise
             raise translated from exc
+
+
+#: Set in a connection's ``info`` when a statement that may write ran on it (read when a unit of
+#: work ends).
+_MAY_HAVE_WRITTEN = "hubapp_may_have_written"
+_watched: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _watch(engine: Engine) -> None:
+    """Note on each connection of ``engine`` when a statement other than a SELECT runs on it."""
+    event.listen(engine, "before_cursor_execute", _note_statement)
+    _watched.add(engine)
+
+
+def _note_statement(conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any,
+                    _executemany: bool) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":  # INSERT, UPDATE, SET, WITH ... INSERT, ...
+        conn.info[_MAY_HAVE_WRITTEN] = True
+
+
+def _end_read_only(session: Session) -> bool:
+    """End the transaction with a commit if it ran nothing but SELECTs and holds no unsaved changes;
+    whether it did (else the caller rolls back)."""
+    if session.get_transaction() is None:
+        return True  # nothing ran
+    if session.new or session.dirty or session.deleted:
+        return False
+    try:
+        if session.connection().info.pop(_MAY_HAVE_WRITTEN, False):
+            return False
+        session.commit()
+    except sa_exc.SQLAlchemyError:
+        return False  # a failed transaction, or a dropped connection: roll back
+    return True
 
 
 def translate_db_error(exc: BaseException) -> Exception | None:
