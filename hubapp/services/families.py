@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Row, Select, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from hubapp.data.models import (
-    Address, CodeListItem, Episode, Family, FamilyMembership, Hub, Person, PersonDobHistory, PersonIdentifier,
-    RequestForSupport, RequestPerson, TransferRequest, Worker,
+    Address, Base, CodeListItem, Episode, Family, FamilyMembership, Hub, Person, PersonDobHistory,
+    PersonIdentifier, RequestForSupport, RequestPerson, TransferRequest, Worker,
 )
-from hubapp.data.models.episodes import Closure
+from hubapp.data.models.episodes import Closure, EpisodeChild
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain import codes, states
 from hubapp.domain.dto import (
@@ -206,120 +209,161 @@ def get_family(uow: UnitOfWork, family_id: int, *, log_view: bool = True) -> Fam
 
 
 def read_family(s: Session, family_id: int, on: dt.date) -> FamilyDetail:
-    """Build a ``FamilyDetail`` inside an open session (a handful of queries, no N+1)."""
-    row = s.execute(
-        select(Family, Hub.name, Worker.display_name)
-        .join(Hub, Hub.id == Family.hub_id)
-        .outerjoin(Worker, Worker.id == Family.lead_worker_id)
-        .where(Family.id == family_id)
-    ).first()
-    if row is None:
+    """Build a ``FamilyDetail`` inside an open session: six reads of plain columns, each fetching
+    what it names once for every part of the view (history, flags and revolving-door flags are
+    worked out from the rows the lists were built from)."""
+    from . import revolving  # the revolving-door flags (DOMAIN §9)
+
+    q = _reads()
+    params = {"family_id": family_id}
+    family = s.execute(q.family, params).first()
+    if family is None:
         raise NotFound("family", family_id)
-    family, hub_name, lead = row
-    relation_labels = {c.code: c.label for c in codes.CODE_LISTS[codes.RELATIONSHIP]}
-    relation_labels.update(_relation_labels(s))
     members = []
-    for m, p in s.execute(
-        select(FamilyMembership, Person)
-        .join(Person, Person.id == FamilyMembership.person_id)
-        .where(FamilyMembership.family_id == family_id, FamilyMembership.end_date.is_(None))
-        .order_by(Person.date_of_birth.is_(None), Person.date_of_birth)
-    ):
+    facts = revolving.FamilyFacts()
+    for p in s.execute(q.members, params):
         age = age_on(p.date_of_birth, on) if p.date_of_birth and not p.dob_is_expected else None
         members.append(MemberRow(
             person_id=p.id, given_name=p.given_name, family_name=p.family_name,
             date_of_birth=p.date_of_birth, dob_is_expected=p.dob_is_expected, age=age, sex=p.sex,
-            relation=m.relation, relation_label=relation_labels.get(m.relation, m.relation),
-            has_parental_responsibility=m.has_parental_responsibility,
-            lives_in_household=m.lives_in_household, nhs_number=p.nhs_number, upn=p.upn,
+            relation=p.relation,
+            relation_label=p.label if p.label is not None else _RELATION_LABELS.get(p.relation, p.relation),
+            has_parental_responsibility=p.has_parental_responsibility,
+            lives_in_household=p.lives_in_household, nhs_number=p.nhs_number, upn=p.upn,
             is_index_child=p.id == family.index_child_id,
         ))
+        if p.relation in CHILD_RELATIONS:
+            facts.children[p.id] = f"{p.given_name} {p.family_name}"
     # Adults first, then children, each by age (oldest first) - how a worker reads a household.
     members.sort(key=lambda r: (r.relation in CHILD_RELATIONS or r.is_index_child,
                                 r.date_of_birth or dt.date.max))
-    addresses = [
-        AddressRow(a.line1, a.line2, a.town, a.postcode, a.no_fixed_abode, a.valid_from, a.valid_to)
-        for a in s.scalars(
-            select(Address).where(Address.family_id == family_id)
-            .order_by(Address.valid_to.is_not(None), Address.valid_from.desc())
-        )
-    ]
+    addresses = [AddressRow(*a) for a in s.execute(q.addresses, params)]
     current = next((a for a in addresses if a.valid_to is None), None)
     previous = tuple(a for a in addresses if a is not current)
 
-    episodes = []
-    open_episode_id = None
-    for e, e_hub, e_lead in s.execute(
-        select(Episode, Hub.name, Worker.display_name)
-        .join(Hub, Hub.id == Episode.hub_id)
-        .outerjoin(Worker, Worker.id == Episode.lead_worker_id)
-        .where(Episode.family_id == family_id)
-        .order_by(Episode.start_date.desc())
-    ):
-        episodes.append(EpisodeRow(e.id, e.status, e_hub, e.start_date, e.end_date, e_lead, e.end_reason))
-        if e.status in states.EPISODE_OPEN_STATES and open_episode_id is None:
-            open_episode_id = e.id
+    episode_rows, episode_children = revolving.grouped(s.execute(q.episodes, params), "child_id")
+    episodes = [EpisodeRow(e.id, e.status, e.hub_name, e.start_date, e.end_date, e.lead, e.end_reason)
+                for e in episode_rows]
+    open_episode_id = next((e.id for e in episodes if e.status in states.EPISODE_OPEN_STATES), None)
+    requests, subjects = revolving.grouped(s.execute(q.requests, params), "subject_id")
+    transfers = s.execute(q.transfers, params).all()
 
-    history = _history(s, family_id)
-    flags = _flags(s, family_id, episodes, on)
-    from .revolving import family_flag_texts  # the revolving-door flags (DOMAIN §9)
-
-    flags += tuple(f for f in family_flag_texts(s, family_id, on) if f not in flags)
+    for e in episode_rows:
+        facts.add_episode(e, episode_children[e.id])
+    for r in requests:
+        if r.status != states.RequestState.DRAFT:
+            facts.add_request(r, subjects[r.id])
+    for t in transfers:
+        facts.add_transfer(t)
+    history = _history(requests, episode_rows, transfers)
+    flags = _flags(episodes, requests, transfers, on)
+    flags += tuple(f for f in (flag.text for flag in facts.flags(on)) if f not in flags)  # DOMAIN §9
     return FamilyDetail(
-        id=family.id, name=family.name, hub_id=family.hub_id, hub_name=hub_name, lead_worker=lead,
+        id=family.id, name=family.name, hub_id=family.hub_id, hub_name=family.hub_name, lead_worker=family.lead,
         version=family.version, members=tuple(members), address=current, previous_addresses=previous,
         episodes=tuple(episodes), history=history, open_episode_id=open_episode_id, flags=flags,
     )
 
 
-def _relation_labels(s: Session) -> dict[str, str]:
-    """Relationship labels from the database (the authority may have relabelled them)."""
-    return dict(s.execute(
-        select(CodeListItem.code, CodeListItem.label).where(CodeListItem.list_name == codes.RELATIONSHIP)
-    ).all())
+#: Relationship labels of the code list as shipped; a label the authority gave a code in the
+#: database (``code_list_item``, read with the members) wins.
+_RELATION_LABELS = {c.code: c.label for c in codes.CODE_LISTS[codes.RELATIONSHIP]}
+_SOURCE_LABELS = {c.code: c.label for c in codes.CODE_LISTS[codes.REFERRAL_SOURCE]}
 
 
-def _history(s: Session, family_id: int) -> tuple[HistoryItem, ...]:
+class _Reads(NamedTuple):
+    """The family view's statements, built once (plain columns of the tables, not ORM entities: the
+    rows only feed DTOs, and a statement built once is compiled once and keeps its cache key)."""
+
+    family: Select[Any]
+    members: Select[Any]
+    addresses: Select[Any]
+    episodes: Select[Any]
+    requests: Select[Any]
+    transfers: Select[Any]
+
+
+@cache
+def _reads() -> _Reads:
+    f, h, w = _table(Family), _table(Hub), _table(Worker)
+    m, p, c, a = _table(FamilyMembership), _table(Person), _table(CodeListItem), _table(Address)
+    e, cl, ec = _table(Episode), _table(Closure), _table(EpisodeChild)
+    r, rp, t = _table(RequestForSupport), _table(RequestPerson), _table(TransferRequest)
+    family_id = bindparam("family_id", type_=Integer)
+    return _Reads(
+        family=select(f.c.id, f.c.name, f.c.hub_id, f.c.index_child_id, f.c.version,
+                      h.c.name.label("hub_name"), w.c.display_name.label("lead"))
+        .select_from(f.join(h, h.c.id == f.c.hub_id).outerjoin(w, w.c.id == f.c.lead_worker_id))
+        .where(f.c.id == family_id),
+        members=select(p.c.id, p.c.given_name, p.c.family_name, p.c.date_of_birth, p.c.dob_is_expected, p.c.sex,
+                       m.c.relation, c.c.label, m.c.has_parental_responsibility, m.c.lives_in_household,
+                       p.c.nhs_number, p.c.upn)
+        .select_from(m.join(p, p.c.id == m.c.person_id).outerjoin(
+            c, and_(c.c.list_name == codes.RELATIONSHIP, c.c.code == m.c.relation)))
+        .where(m.c.family_id == family_id, m.c.end_date.is_(None))
+        .order_by(p.c.date_of_birth.is_(None), p.c.date_of_birth),
+        addresses=select(a.c.line1, a.c.line2, a.c.town, a.c.postcode, a.c.no_fixed_abode, a.c.valid_from,
+                         a.c.valid_to)
+        .where(a.c.family_id == family_id)
+        .order_by(a.c.valid_to.is_not(None), a.c.valid_from.desc()),
+        # An episode has at most one closure; a row for each of its children.
+        episodes=select(e.c.id, e.c.status, h.c.name.label("hub_name"), e.c.start_date, e.c.end_date,
+                        w.c.display_name.label("lead"), e.c.end_reason, e.c.accepted_at, e.c.level_of_need,
+                        cl.c.id.label("closure_id"), cl.c.closed_on, cl.c.reason.label("closure_reason"),
+                        cl.c.narrative, ec.c.person_id.label("child_id"))
+        .select_from(e.join(h, h.c.id == e.c.hub_id).outerjoin(w, w.c.id == e.c.lead_worker_id)
+                     .outerjoin(cl, cl.c.episode_id == e.c.id).outerjoin(ec, ec.c.episode_id == e.c.id))
+        .where(e.c.family_id == family_id)
+        .order_by(e.c.start_date.desc()),
+        # A row for each person a request is about.
+        requests=select(r.c.id, r.c.status, r.c.received_at, r.c.referrer_name, r.c.source, r.c.outcome,
+                        r.c.decided_at, r.c.decision_rationale, rp.c.person_id.label("subject_id"))
+        .select_from(r.outerjoin(rp, rp.c.request_id == r.c.id))
+        .where(r.c.family_id == family_id),
+        transfers=select(t.c.id, t.c.direction, t.c.status, t.c.requested_at, t.c.reason, t.c.decided_at,
+                         t.c.decision_outcome)
+        .where(t.c.family_id == family_id),
+    )
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _history(requests: list[Row[Any]], episodes: list[Row[Any]], transfers: Sequence[Row[Any]]
+             ) -> tuple[HistoryItem, ...]:
     items: list[HistoryItem] = []
-    source_labels = {c.code: c.label for c in codes.CODE_LISTS[codes.REFERRAL_SOURCE]}
-    for r in s.scalars(select(RequestForSupport).where(RequestForSupport.family_id == family_id)):
-        detail = f"From {r.referrer_name or 'unknown'} ({source_labels.get(r.source, r.source)})"
+    for r in requests:
+        detail = f"From {r.referrer_name or 'unknown'} ({_SOURCE_LABELS.get(r.source, r.source)})"
         items.append(HistoryItem(r.received_at, "request", "Request for support", detail, r.status, r.id))
         if r.decided_at is not None and r.outcome:
             outcome = codes.label_of(codes.REQUEST_OUTCOME, r.outcome, r.outcome)
             items.append(HistoryItem(r.decided_at, "decision", f"Decision: {outcome}",
                                      r.decision_rationale or "", r.outcome, r.id))
-    for e in s.scalars(select(Episode).where(Episode.family_id == family_id)):
+    for e in episodes:
         items.append(HistoryItem(e.accepted_at, "episode", "Early help episode opened",
                                  f"Level of need {e.level_of_need or 'not set'}", e.status, e.id))
-    for c, e in s.execute(
-        select(Closure, Episode).join(Episode, Episode.id == Closure.episode_id).where(Episode.family_id == family_id)
-    ):
-        at = dt.datetime.combine(c.closed_on, dt.time(12), tzinfo=dt.UTC)
-        reason = codes.label_of(codes.EPISODE_CLOSURE_REASON, c.reason, c.reason)
-        items.append(HistoryItem(at, "closure", f"Episode closed: {reason}", c.narrative or "", c.reason, e.id))
-    for t in s.scalars(select(TransferRequest).where(TransferRequest.family_id == family_id)):
+    for e in episodes:
+        if e.closure_id is not None:
+            at = dt.datetime.combine(e.closed_on, dt.time(12), tzinfo=dt.UTC)
+            reason = codes.label_of(codes.EPISODE_CLOSURE_REASON, e.closure_reason, e.closure_reason)
+            items.append(HistoryItem(at, "closure", f"Episode closed: {reason}", e.narrative or "",
+                                     e.closure_reason, e.id))
+    for t in transfers:
         title = "Step-up to social care" if t.direction == states.TransferDirection.STEP_UP else "Step-down from social care"
         items.append(HistoryItem(t.requested_at, "transfer", title, t.reason[:200], t.status, t.id))
     items.sort(key=lambda i: i.at, reverse=True)
     return tuple(items)
 
 
-def _flags(s: Session, family_id: int, episodes: list[EpisodeRow], on: dt.date) -> tuple[str, ...]:
+def _flags(episodes: list[EpisodeRow], requests: list[Row[Any]], transfers: Sequence[Row[Any]],
+           on: dt.date) -> tuple[str, ...]:
     flags: list[str] = []
     if any(e.status in states.EPISODE_OPEN_STATES for e in episodes):
         flags.append("Open early help episode")
-    pending = s.scalar(
-        select(TransferRequest.id).where(
-            TransferRequest.family_id == family_id,
-            TransferRequest.status.not_in(_TRANSFER_DONE),
-        ).limit(1)
-    )
-    if pending is not None:
+    if any(t.status not in _TRANSFER_DONE for t in transfers):
         flags.append("Transfer in progress")
-    received = sorted(s.scalars(
-        select(RequestForSupport.received_at).where(RequestForSupport.family_id == family_id)
-    ), reverse=True)
+    received = sorted((r.received_at for r in requests), reverse=True)
     # DfE's CIN sense (a request within 12 months of the previous one); the §9 early help
     # "Re-referral within 12 months" (after an episode closed) comes from services.revolving.
     if len(received) >= 2 and (received[0] - received[1]).days <= REREFERRAL_DAYS:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, select
 
 from hubapp.data.models import CodeListItem, HolidayOverride, Hub, Setting, Worker, WorkerHub, WorkerRole
 from hubapp.data.uow import UnitOfWork
@@ -60,25 +62,45 @@ _SETTING_KEYS = {
 def load_timescales(uow: UnitOfWork) -> Timescales:
     """The timescales in force (inside an open unit of work)."""
     values: dict[str, int] = {}
-    rows = uow.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_SETTING_KEYS)))
-    for key, value in rows:
-        if isinstance(value, int):
+    for key, value in uow.session.execute(_reads().timescales):
+        if key in _SETTING_KEYS and isinstance(value, int):
             values[_SETTING_KEYS[key]] = value
     return Timescales(**values)
 
 
+class _Reads(NamedTuple):
+    timescales: Select[Any]
+    holidays: Select[Any]
+
+
+@cache
+def _reads() -> _Reads:
+    """The reads behind the timescales and the calendar, built once (many services make them)."""
+    setting, holiday = cast(Table, Setting.__table__), cast(Table, HolidayOverride.__table__)
+    return _Reads(select(setting.c.key, setting.c.value).where(setting.c.key.startswith("timescale.")),
+                  select(holiday.c.day, holiday.c.name, holiday.c.removed))
+
+
 def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
-    """The working-day calendar with the local holiday table (inside an open unit of work)."""
-    extra: dict = {}
-    removed = []
-    for day, name, is_removed in uow.session.execute(
-        select(HolidayOverride.day, HolidayOverride.name, HolidayOverride.removed)
-    ):
-        if is_removed:
-            removed.append(day)
-        else:
-            extra[day] = name
-    return WorkingCalendar(extra_holidays=extra, removed_holidays=removed)
+    """The working-day calendar with the local holiday table (inside an open unit of work).
+
+    The table is read every time; a calendar already built from the same rows is handed back
+    (calendars do not change once built, and building one works out each year's bank holidays
+    again, which costs more than the read).
+    """
+    rows = frozenset(tuple(row) for row in uow.session.execute(_reads().holidays))
+    calendar = _calendars.get(rows)
+    if calendar is None:
+        extra = {day: name for day, name, is_removed in rows if not is_removed}
+        removed = [day for day, _, is_removed in rows if is_removed]
+        if len(_calendars) >= 8:  # the table was edited several times since start: forget the old ones
+            _calendars.clear()
+        calendar = _calendars[rows] = WorkingCalendar(extra_holidays=extra, removed_holidays=removed)
+    return calendar
+
+
+#: Calendars built, by the holiday table's rows.
+_calendars: dict[frozenset[tuple[Any, ...]], WorkingCalendar] = {}
 
 
 def code_list(uow: UnitOfWork, list_name: str, *, include_inactive: bool = False) -> tuple[CodeItem, ...]:

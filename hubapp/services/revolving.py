@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, any_, literal, select
+from sqlalchemy import ColumnElement, Select, Table, any_, bindparam, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -32,8 +33,9 @@ _STEP_DOWN_TAKEN = frozenset({StepDownState.ACCEPTED, StepDownState.ALLOCATED, S
 _STEP_UP_SENT = frozenset({StepUpState.SENT, StepUpState.RECEIVED_BY_FRONT_DOOR, StepUpState.DECIDED})
 
 
-class _FamilyFacts:
-    """Everything the rules need about one family."""
+class FamilyFacts:
+    """Everything the rules need about one family, added a record at a time (``add_*``), in the
+    order the rules read them: episodes, then requests, then transfers."""
 
     def __init__(self) -> None:
         self.children: dict[int, str] = {}
@@ -43,6 +45,31 @@ class _FamilyFacts:
         self.step_ups: list[dt.date] = []
         self.step_downs: list[dt.date] = []
         self.outcomes_met: list[dt.date] = []
+
+    def add_episode(self, e: Any, child_ids: Iterable[int]) -> None:
+        """An early help episode: a row with ``start_date``, ``end_date``, ``end_reason`` and
+        ``status``, and the ids of its children."""
+        end = e.end_date if e.status == EpisodeState.CLOSED else None
+        self.episodes.append(rules.EhEpisode(e.start_date, end, e.end_reason, frozenset(child_ids)))
+        if end is not None and e.end_reason == "OUTCOMES_MET":
+            self.outcomes_met.append(end)
+
+    def add_request(self, r: Any, subject_ids: Iterable[int]) -> None:
+        """A request for support that is not a draft: a row with ``received_at``, ``outcome`` and
+        ``decided_at``, and the ids of the people it is about."""
+        self.referrals.append(rules.Referral(r.received_at.date(), frozenset(subject_ids), "request"))
+        if r.outcome == RequestOutcome.PASS_TO_CSC and r.decided_at is not None:
+            self.csc_events.append(rules.CscEvent(r.decided_at.date(), "start"))
+            self.step_ups.append(r.decided_at.date())
+
+    def add_transfer(self, t: Any) -> None:
+        """A transfer: a row with ``direction``, ``status``, ``requested_at``, ``decided_at`` and
+        ``decision_outcome``."""
+        _add_transfer(self, t)
+
+    def flags(self, on: dt.date) -> tuple[RevolvingFlag, ...]:
+        """The family's flags as of ``on`` (the family view's)."""
+        return _flags(self, on, None)
 
 
 def is_postgresql(s: Session) -> bool:
@@ -59,6 +86,14 @@ def id_in(s: Session, column: InstrumentedAttribute[int] | InstrumentedAttribute
     return column.in_(list(ids))
 
 
+def one_of(column: Any, name: str, postgresql: bool) -> ColumnElement[bool]:
+    """``column IN :name``, the values given when the statement runs; on PostgreSQL
+    ``column = ANY(:name)``, one array parameter (as :func:`id_in`). For statements built once."""
+    if postgresql:
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def chunks(s: Session, ids: Sequence[int]) -> Iterator[list[int]]:
     """``ids`` in slices small enough for an ``IN`` list (all at once on PostgreSQL, see :func:`id_in`)."""
     size = max(len(ids), 1) if is_postgresql(s) else _CHUNK
@@ -66,63 +101,68 @@ def chunks(s: Session, ids: Sequence[int]) -> Iterator[list[int]]:
         yield list(ids[i:i + size])
 
 
-def family_facts(s: Session, family_ids: Iterable[int]) -> dict[int, _FamilyFacts]:
+def family_facts(s: Session, family_ids: Iterable[int]) -> dict[int, FamilyFacts]:
     """What the flag rules need about each family; ``children`` (person id to name) in date of birth
-    order, so callers can show the current children from it without reading them again."""
+    order, so callers can show the current children from it without reading them again.
+
+    Four reads a chunk: the children; the episodes with their children; the requests with the
+    people they are about; the transfers.
+    """
     ids = sorted(set(family_ids))
-    facts: dict[int, _FamilyFacts] = {f: _FamilyFacts() for f in ids}
+    facts: dict[int, FamilyFacts] = {f: FamilyFacts() for f in ids}
+    q = _fact_reads(is_postgresql(s))
     for chunk in chunks(s, ids):
-        for family_id, person_id, given, family_name in s.execute(
-            select(FamilyMembership.family_id, Person.id, Person.given_name, Person.family_name)
-            .join(Person, Person.id == FamilyMembership.person_id)
-            .where(id_in(s, FamilyMembership.family_id, chunk), FamilyMembership.end_date.is_(None),
-                   FamilyMembership.relation.in_(CHILD_RELATIONS))
-            .order_by(Person.date_of_birth)
-        ):
+        params = {"ids": chunk}
+        for family_id, person_id, given, family_name in s.execute(q.children, params):
             facts[family_id].children[person_id] = f"{given} {family_name}"
-        episodes = s.execute(
-            select(Episode.id, Episode.family_id, Episode.start_date, Episode.end_date, Episode.end_reason,
-                   Episode.status).where(id_in(s, Episode.family_id, chunk))
-        ).all()
-        kids: dict[int, set[int]] = defaultdict(set)
-        for episode_id, person_id in s.execute(
-            select(EpisodeChild.episode_id, EpisodeChild.person_id)
-            .where(id_in(s, EpisodeChild.episode_id, [e.id for e in episodes] or [0]))
-        ):
-            kids[episode_id].add(person_id)
+        episodes, kids = grouped(s.execute(q.episodes, params), "child_id")
         for e in episodes:
-            end = e.end_date if e.status == EpisodeState.CLOSED else None
-            facts[e.family_id].episodes.append(rules.EhEpisode(e.start_date, end, e.end_reason,
-                                                               frozenset(kids[e.id])))
-            if end is not None and e.end_reason == "OUTCOMES_MET":
-                facts[e.family_id].outcomes_met.append(end)
-        requests = s.execute(
-            select(RequestForSupport.id, RequestForSupport.family_id, RequestForSupport.received_at,
-                   RequestForSupport.outcome, RequestForSupport.decided_at)
-            .where(id_in(s, RequestForSupport.family_id, chunk), RequestForSupport.status != RequestState.DRAFT)
-        ).all()
-        subjects: dict[int, set[int]] = defaultdict(set)
-        for request_id, person_id in s.execute(
-            select(RequestPerson.request_id, RequestPerson.person_id)
-            .where(id_in(s, RequestPerson.request_id, [r.id for r in requests] or [0]))
-        ):
-            subjects[request_id].add(person_id)
+            facts[e.family_id].add_episode(e, kids[e.id])
+        requests, subjects = grouped(s.execute(q.requests, params), "subject_id")
         for r in requests:
-            f = facts[r.family_id]
-            f.referrals.append(rules.Referral(r.received_at.date(), frozenset(subjects[r.id]), "request"))
-            if r.outcome == RequestOutcome.PASS_TO_CSC and r.decided_at is not None:
-                f.csc_events.append(rules.CscEvent(r.decided_at.date(), "start"))
-                f.step_ups.append(r.decided_at.date())
-        for t in s.execute(
-            select(TransferRequest.family_id, TransferRequest.direction, TransferRequest.status,
-                   TransferRequest.requested_at, TransferRequest.decided_at, TransferRequest.decision_outcome)
-            .where(id_in(s, TransferRequest.family_id, chunk))
-        ):
-            _add_transfer(facts[t.family_id], t)
+            facts[r.family_id].add_request(r, subjects[r.id])
+        for t in s.execute(q.transfers, params):
+            facts[t.family_id].add_transfer(t)
     return facts
 
 
-def _add_transfer(f: _FamilyFacts, t: Any) -> None:
+class _FactReads(NamedTuple):
+    children: Select[Any]
+    episodes: Select[Any]
+    requests: Select[Any]
+    transfers: Select[Any]
+
+
+@cache
+def _fact_reads(postgresql: bool) -> _FactReads:
+    """The reads of :func:`family_facts`, built once per dialect (plain columns: the rows only feed
+    the facts), for the families ``:ids`` (see :func:`one_of`)."""
+    m, p, e, ec, r, rp, t = (cast(Table, model.__table__) for model in (
+        FamilyMembership, Person, Episode, EpisodeChild, RequestForSupport, RequestPerson, TransferRequest))
+    return _FactReads(
+        children=select(m.c.family_id, p.c.id, p.c.given_name, p.c.family_name)
+        .join_from(m, p, p.c.id == m.c.person_id)
+        .where(one_of(m.c.family_id, "ids", postgresql), m.c.end_date.is_(None), m.c.relation.in_(CHILD_RELATIONS))
+        .order_by(p.c.date_of_birth),
+        episodes=select(e.c.id, e.c.family_id, e.c.start_date, e.c.end_date, e.c.end_reason, e.c.status,
+                        ec.c.person_id.label("child_id"))
+        .outerjoin_from(e, ec, ec.c.episode_id == e.c.id)
+        .where(one_of(e.c.family_id, "ids", postgresql)),
+        requests=select(r.c.id, r.c.family_id, r.c.received_at, r.c.outcome, r.c.decided_at,
+                        rp.c.person_id.label("subject_id"))
+        .outerjoin_from(r, rp, rp.c.request_id == r.c.id)
+        .where(one_of(r.c.family_id, "ids", postgresql), r.c.status != RequestState.DRAFT),
+        transfers=select(t.c.family_id, t.c.direction, t.c.status, t.c.requested_at, t.c.decided_at,
+                         t.c.decision_outcome)
+        .where(one_of(t.c.family_id, "ids", postgresql)),
+    )
+
+
+#: The name the dashboard's queries build facts with.
+_FamilyFacts = FamilyFacts
+
+
+def _add_transfer(f: FamilyFacts, t: Any) -> None:
     """Add one transfer (a result row with the columns selected above) to a family's facts."""
     direction, status = t.direction, t.status
     requested: dt.date = t.requested_at.date()
@@ -141,7 +181,20 @@ def _add_transfer(f: _FamilyFacts, t: Any) -> None:
         f.csc_events.append(rules.CscEvent(decided.date(), "start"))
 
 
-def _flags(f: _FamilyFacts, on: dt.date, only: rules.Referral | None) -> tuple[RevolvingFlag, ...]:
+def grouped(rows: Iterable[Any], linked: str) -> tuple[list[Any], dict[int, set[int]]]:
+    """Rows of a record outer-joined to its linked people: each record once (first seen first), and
+    the ids in column ``linked`` by record id."""
+    records: dict[int, Any] = {}
+    people: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        records.setdefault(row.id, row)
+        person_id = getattr(row, linked)
+        if person_id is not None:
+            people[row.id].add(person_id)
+    return list(records.values()), people
+
+
+def _flags(f: FamilyFacts, on: dt.date, only: rules.Referral | None) -> tuple[RevolvingFlag, ...]:
     found = [
         rules.re_referral_flag(f.referrals, f.episodes, on, only),
         rules.many_episodes_flag(f.children, f.episodes, rules.csc_episode_starts(f.csc_events)),
@@ -151,7 +204,7 @@ def _flags(f: _FamilyFacts, on: dt.date, only: rules.Referral | None) -> tuple[R
 
 
 def flags_for_families(s: Session, family_ids: Iterable[int], on: dt.date,
-                       facts: dict[int, _FamilyFacts] | None = None) -> dict[int, tuple[RevolvingFlag, ...]]:
+                       facts: dict[int, FamilyFacts] | None = None) -> dict[int, tuple[RevolvingFlag, ...]]:
     """The revolving-door flags of each family, as of ``on`` (inside an open session); ``facts``
     from :func:`family_facts` covering those families, if already read."""
     ids = set(family_ids)
@@ -162,7 +215,7 @@ def flags_for_families(s: Session, family_ids: Iterable[int], on: dt.date,
 
 def flags_for_step_downs(
     s: Session, items: Iterable[tuple[int, int, dt.datetime]], on: dt.date,
-    facts: dict[int, _FamilyFacts] | None = None,
+    facts: dict[int, FamilyFacts] | None = None,
 ) -> dict[int, tuple[RevolvingFlag, ...]]:
     """The flags of step-down queue items, ``(transfer_id, family_id, requested_at)`` each; ``facts``
     from :func:`family_facts` covering their families, if already read.
@@ -184,5 +237,5 @@ def family_flag_texts(s: Session, family_id: int, on: dt.date) -> tuple[str, ...
     return tuple(flag.text for flag in flags_for_families(s, (family_id,), on).get(family_id, ()))
 
 
-__all__ = ["chunks", "family_facts", "family_flag_texts", "flags_for_families", "flags_for_step_downs", "id_in",
-           "is_postgresql"]
+__all__ = ["FamilyFacts", "chunks", "family_facts", "family_flag_texts", "flags_for_families",
+           "flags_for_step_downs", "grouped", "id_in", "is_postgresql", "one_of"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from hubapp.data.models import Family, Person, PersonDobHistory, PersonIdentifier
 from hubapp.data.uow import UnitOfWork
@@ -110,3 +110,37 @@ def test_opening_a_family_is_logged_but_creating_it_is_not_a_view(world: World) 
             ("VIEW", "family", fam.id, world.worker_id)
         ]
         assert rows[0].db_user
+
+
+def test_family_record_is_read_in_a_fixed_number_of_statements(world: World) -> None:
+    # Six reads (the family; members; addresses; episodes with their closures and children;
+    # requests with the people they are about; transfers) and the access-log row, however much the
+    # family holds: the history, the flags and the revolving-door flags come from those rows.
+    from hubapp.services import referrals
+
+    from ._statements import statements
+    from ._world import request
+
+    fam = families.create_family(world.uow(), household(world.north))
+    referrals.log_request(world.uow(), request(world.north, family_id=fam.id))
+    with statements(world.db) as one_request:
+        families.get_family(world.uow(), fam.id)
+    for source in ("POLICE", "HEALTH_VISITOR", "SCHOOL_DSL"):
+        referrals.log_request(world.uow(), request(world.north, family_id=fam.id, source=source))
+    with statements(world.db) as four_requests:
+        detail = families.get_family(world.uow(), fam.id)
+    assert [h.kind for h in detail.history].count("request") == 4
+    assert len(one_request) == len(four_requests) == 7, four_requests
+    assert sum(s.lstrip().upper().startswith("SELECT") for s in four_requests) == 6
+
+
+def test_access_log_names_the_database_login(world: World) -> None:
+    from hubapp.data.models import AccessLog
+    from hubapp.services.context import local_username
+
+    fam = families.create_family(world.uow(), household(world.north))
+    families.get_family(world.uow(), fam.id)
+    with UnitOfWork(world.db) as uow:
+        s = uow.session
+        expected = s.scalar(text("SELECT current_user")) if uow.dialect == "postgresql" else local_username()
+        assert s.scalars(select(AccessLog.db_user)).all() == [expected]
