@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
 from hubapp.data.models import Episode, Family, FamilyMembership, Hub, Person, TransferEvent, TransferRequest, Worker
@@ -30,7 +32,7 @@ def today() -> dt.date:
 
 
 class RowReader:
-    """Turns ``TransferRequest`` rows into ``TransferRow`` DTOs inside an open unit of work."""
+    """Turns transfers into ``TransferRow`` DTOs inside an open unit of work."""
 
     def __init__(self, uow: UnitOfWork, on: dt.date | None = None) -> None:
         self.s: Session = uow.session
@@ -38,9 +40,8 @@ class RowReader:
         self.timescales: Timescales = load_timescales(uow)
         self.on = on or today()
 
-    def rows(self, transfers: Sequence[TransferRequest], with_flags: bool = True,
-             family_names: dict[int, str] | None = None) -> list[TransferRow]:
-        """The rows of ``transfers``, in the same order; ``family_names`` by family id, if already read.
+    def rows(self, transfers: Sequence[TransferRequest], with_flags: bool = True) -> list[TransferRow]:
+        """The rows of ``transfers`` (ORM objects), in the same order.
 
         With flags, the current children come from the facts the flags are worked out from (one
         read of the family members, not two).
@@ -49,8 +50,7 @@ class RowReader:
             return []
         s = self.s
         family_ids = {t.family_id for t in transfers}
-        families = family_names if family_names is not None else dict(
-            s.execute(select(Family.id, Family.name).where(id_in(s, Family.id, family_ids))).all())
+        families = dict(s.execute(select(Family.id, Family.name).where(id_in(s, Family.id, family_ids))).all())
         hubs = dict(s.execute(select(Hub.id, Hub.name).where(Hub.id.in_({t.hub_id for t in transfers}))).all())
         worker_ids = {w for t in transfers for w in (t.requested_by_id, t.receiving_worker_id, t.decided_by_id) if w}
         workers = worker_names(s, worker_ids)
@@ -58,24 +58,54 @@ class RowReader:
         episodes = dict(s.execute(select(Episode.id, Episode.status).where(id_in(s, Episode.id, episode_ids))).all()) \
             if episode_ids else {}
         asked = info_requested(s, [t.id for t in transfers])
-        flags: dict[int, tuple[RevolvingFlag, ...]] = {}
         if with_flags:
-            facts = revolving.family_facts(s, family_ids)
-            children = {f: ", ".join(fact.children.values()) for f, fact in facts.items() if fact.children}
-            downs = [(t.id, t.family_id, t.requested_at) for t in transfers
-                     if t.direction == TransferDirection.STEP_DOWN]
-            flags.update(revolving.flags_for_step_downs(s, downs, self.on, facts))
-            ups = [t for t in transfers if t.direction == TransferDirection.STEP_UP]
-            if ups:
-                by_family = revolving.flags_for_families(s, {t.family_id for t in ups}, self.on, facts)
-                flags.update({t.id: by_family.get(t.family_id, ()) for t in ups})
+            children, flags = self._children_and_flags(transfers, family_ids)
         else:
-            children = children_names(s, family_ids)
-        return [self._row(t, families, hubs, workers, episodes, children, asked, flags) for t in transfers]
+            children, flags = children_names(s, family_ids), {}
+        return [self._row(
+            t, families.get(t.family_id, ""), hubs.get(t.hub_id, ""),
+            t.requested_by_name or workers.get(t.requested_by_id or 0, ""), workers.get(t.receiving_worker_id or 0),
+            t.decided_by_name or workers.get(t.decided_by_id or 0), episodes.get(t.episode_id or 0), t.id in asked,
+            children, flags,
+        ) for t in transfers]
 
-    def _row(self, t: TransferRequest, families: dict[int, str], hubs: dict[int, str], workers: dict[int, str],
-             episodes: dict[int, str], children: dict[int, str], asked: set[int],
+    def rows_of(self, ids: Sequence[int]) -> list[TransferRow]:
+        """The rows of the transfers ``ids`` (those this login may see), in that order, with flags.
+
+        One read gives each transfer with its family's, hub's and workers' names, its episode's state
+        and whether information was asked for and not yet received; the flags take four more
+        (:func:`revolving.family_facts`), which give the children too.
+        """
+        if not ids:
+            return []
+        found = {r.id: r for r in self.s.execute(_page_read(revolving.is_postgresql(self.s)), {"ids": list(ids)})}
+        ordered = [found[i] for i in ids if i in found]
+        if not ordered:
+            return []
+        children, flags = self._children_and_flags(ordered, {r.family_id for r in ordered})
+        return [self._row(
+            r, r.family_name, r.hub_name or "", r.requested_by_name or r.requester or "", r.receiver,
+            r.decided_by_name or r.decider, r.episode_status, r.info_action == rules.REQUEST_INFO, children, flags,
+        ) for r in ordered]
+
+    def _children_and_flags(self, transfers: Sequence[Any], family_ids: set[int]
+                            ) -> tuple[dict[int, str], dict[int, tuple[RevolvingFlag, ...]]]:
+        """The current children of each family (one line) and the flags of each transfer."""
+        facts = revolving.family_facts(self.s, family_ids)
+        children = {f: ", ".join(fact.children.values()) for f, fact in facts.items() if fact.children}
+        downs = [(t.id, t.family_id, t.requested_at) for t in transfers
+                 if t.direction == TransferDirection.STEP_DOWN]
+        flags = revolving.flags_for_step_downs(self.s, downs, self.on, facts)
+        ups = [t for t in transfers if t.direction == TransferDirection.STEP_UP]
+        if ups:
+            by_family = revolving.flags_for_families(self.s, {t.family_id for t in ups}, self.on, facts)
+            flags.update({t.id: by_family.get(t.family_id, ()) for t in ups})
+        return children, flags
+
+    def _row(self, t: Any, family_name: str, hub_name: str, requested_by: str, receiving_worker: str | None,
+             decided_by: str | None, episode_status: str | None, asked: bool, children: dict[int, str],
              flags: dict[int, tuple[RevolvingFlag, ...]]) -> TransferRow:
+        """One row, from a transfer (an ORM object or a row with its columns) and its names."""
         age = max(0, self.calendar.working_days_between(t.state_changed_at.date(), self.on))
         limit = rules.timescale_wd(t.direction, t.status, self.timescales)
         outcome = t.decision_outcome
@@ -85,17 +115,44 @@ class RowReader:
             outcome_label = rules.state_label(outcome) if outcome else ""
         return TransferRow(
             id=t.id, version=t.version, direction=t.direction, family_id=t.family_id,
-            family_name=families.get(t.family_id, ""), children=children.get(t.family_id, ""), hub_id=t.hub_id,
-            hub_name=hubs.get(t.hub_id, ""), status=t.status, status_label=rules.state_label(t.status),
+            family_name=family_name, children=children.get(t.family_id, ""), hub_id=t.hub_id,
+            hub_name=hub_name, status=t.status, status_label=rules.state_label(t.status),
             state_changed_at=t.state_changed_at, age_wd=age, timescale_wd=limit, rag=rules.rag(age, limit),
-            band=rules.age_band(age), requested_at=t.requested_at,
-            requested_by=t.requested_by_name or workers.get(t.requested_by_id or 0, ""), reason=t.reason,
-            csc_reference=t.csc_reference, receiving_worker=workers.get(t.receiving_worker_id or 0),
-            episode_id=t.episode_id, episode_status=episodes.get(t.episode_id or 0), outcome=outcome,
-            outcome_label=outcome_label, decided_at=t.decided_at,
-            decided_by=t.decided_by_name or workers.get(t.decided_by_id or 0), info_requested=t.id in asked,
-            flags=flags.get(t.id, ()), allowed_actions=rules.allowed_actions(t.direction, t.status),
+            band=rules.age_band(age), requested_at=t.requested_at, requested_by=requested_by, reason=t.reason,
+            csc_reference=t.csc_reference, receiving_worker=receiving_worker, episode_id=t.episode_id,
+            episode_status=episode_status, outcome=outcome, outcome_label=outcome_label, decided_at=t.decided_at,
+            decided_by=decided_by, info_requested=asked, flags=flags.get(t.id, ()),
+            allowed_actions=rules.allowed_actions(t.direction, t.status),
         )
+
+
+@cache
+def _page_read(postgresql: bool) -> Select[Any]:
+    """The read behind :meth:`RowReader.rows_of`, built once per dialect: the transfers ``:ids`` (on
+    PostgreSQL one array parameter, see :func:`revolving.one_of`) with the names a row shows. Each name,
+    the episode's state and the latest information step come from a subquery per transfer, which looks
+    one row up by its key (a join would read the whole worker table for a page)."""
+    t, f, h, e, ev, w = (cast(Table, m.__table__)
+                         for m in (TransferRequest, Family, Hub, Episode, TransferEvent, Worker))
+
+    def one(column: Any, key: Any, table: Table) -> Any:
+        return select(column).where(table.c.id == key).scalar_subquery()
+
+    info = (select(ev.c.action)
+            .where(ev.c.transfer_id == t.c.id, ev.c.action.in_((rules.REQUEST_INFO, rules.INFO_RECEIVED)))
+            .order_by(ev.c.at.desc(), ev.c.id.desc()).limit(1).scalar_subquery())
+    return (
+        select(t.c.id, t.c.version, t.c.direction, t.c.family_id, t.c.hub_id, t.c.status, t.c.state_changed_at,
+               t.c.requested_at, t.c.requested_by_name, t.c.reason, t.c.csc_reference, t.c.episode_id,
+               t.c.decision_outcome, t.c.decided_at, t.c.decided_by_name, f.c.name.label("family_name"),
+               one(h.c.name, t.c.hub_id, h).label("hub_name"),
+               one(w.c.display_name, t.c.requested_by_id, w).label("requester"),
+               one(w.c.display_name, t.c.receiving_worker_id, w).label("receiver"),
+               one(w.c.display_name, t.c.decided_by_id, w).label("decider"),
+               one(e.c.status, t.c.episode_id, e).label("episode_status"), info.label("info_action"))
+        .join_from(t, f, f.c.id == t.c.family_id)
+        .where(revolving.one_of(t.c.id, "ids", postgresql))
+    )
 
 
 def worker_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:

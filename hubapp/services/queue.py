@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import Table, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CompoundSelect, Select, Table, func, literal_column, null, or_, select, union_all, update
 
 from hubapp.data.models import Family, TransferRequest
 from hubapp.data.uow import UnitOfWork
@@ -32,15 +32,19 @@ from hubapp.domain.transfer_dto import (
     TransferActionInput, TransferRow,
 )
 from hubapp.domain.validation import check_text
+from hubapp.domain.workdays import WorkingCalendar
 
 from . import _transfer_read as read
 from . import _transfer_steps as steps
 from . import transfers
-from .reference import load_calendar, load_timescales
-from .revolving import id_in
+from .reference import Timescales, load_calendar, load_timescales
+from .revolving import one_of
 
 UP, DOWN = TransferDirection.STEP_UP, TransferDirection.STEP_DOWN
 _QUEUE = tuple(STEP_DOWN_QUEUE_STATES)
+_STEP_UP_COUNTED = tuple(sorted(STEP_UP_OPEN_STATES | STEP_UP_AWAITING_DECISION_STATES))
+#: The transfers' table: the queue's reads feed DTOs and counts, so they select plain columns.
+_TRANSFERS = cast(Table, TransferRequest.__table__)
 
 
 #: Rows in one page of the queue when the caller gives no limit (the page asks for more as the list
@@ -67,25 +71,26 @@ def step_down_queue(uow: UnitOfWork, f: QueueFilter, *, limit: int | None = PAGE
         raise ValidationError.single("limit", "range", "Ask for at least one row.")
     with uow:
         s = uow.session
-        t = TransferRequest
-        stmt = select(t.id, t.status, t.state_changed_at).where(
-            t.direction == DOWN, t.status.in_(tuple(st for st in _QUEUE if not f.states or st in f.states)))
-        if f.hub_ids:
-            stmt = stmt.where(t.hub_id.in_(f.hub_ids))
+        t = _TRANSFERS
+        postgresql = uow.dialect == "postgresql"
+        params: dict[str, object] = {
+            "states": [str(st) for st in _QUEUE if not f.states or st in f.states], "hubs": list(f.hub_ids)}
         if f.text.strip():
             needle = f.text.strip()
-            stmt = stmt.join(Family, Family.id == t.family_id).where(
-                or_(Family.name.icontains(needle, autoescape=True), t.csc_reference.icontains(needle, autoescape=True)))
-        light = s.execute(stmt.order_by(t.state_changed_at, t.id)).all()
+            family = cast(Table, Family.__table__)
+            stmt = _light_read(postgresql, bool(f.hub_ids)).join(family, family.c.id == t.c.family_id).where(or_(
+                family.c.name.icontains(needle, autoescape=True),
+                t.c.csc_reference.icontains(needle, autoescape=True)))
+        else:
+            stmt = _light_read(postgresql, bool(f.hub_ids))
+        light = s.execute(stmt, params).all()
         reader = read.RowReader(uow)
-        ages = _Ages(reader)
+        judge = _Judge(reader.calendar, reader.timescales, reader.on)
         counts: Counter[str] = Counter()
         candidates = []
         for transfer_id, status, changed_at in light:
-            age = ages.of(changed_at)
-            rag = rules.rag(age, rules.timescale_wd(DOWN, status, reader.timescales))
+            rag, band = judge(status, changed_at)
             counts[rag] += 1
-            band = rules.age_band(age)
             if (f.rags and rag not in f.rags) or (f.bands and band not in f.bands):
                 continue
             if after is not None and (changed_at, transfer_id) <= after:
@@ -93,11 +98,11 @@ def step_down_queue(uow: UnitOfWork, f: QueueFilter, *, limit: int | None = PAGE
             candidates.append((transfer_id, status, band))
         total = len(light)
         if f.flagged_only:
-            rows, more = _flagged_page(s, reader, [c[0] for c in candidates], limit)
+            rows, more = _flagged_page(reader, [c[0] for c in candidates], limit)
             return QueueResult(tuple(rows), total, counts["red"], counts["amber"], counts["green"], more=more,
                                cursor=(rows[-1].state_changed_at, rows[-1].id) if rows else after)
         page = candidates if limit is None else candidates[:limit]
-        rows = _read_rows(s, reader, [c[0] for c in page])
+        rows = reader.rows_of([c[0] for c in page])
         matched = len(candidates) if after is None else None
         band_counts = Counter(band for _, _, band in candidates) if after is None else Counter()
         state_counts = Counter(rules.state_label(st) for _, st, _ in candidates) if after is None else Counter()
@@ -107,40 +112,61 @@ def step_down_queue(uow: UnitOfWork, f: QueueFilter, *, limit: int | None = PAGE
                            band_counts=tuple(band_counts.items()), state_counts=tuple(state_counts.items()))
 
 
-class _Ages:
-    """Working days in the current state, worked out once per calendar day (many rows share one)."""
+@cache
+def _light_read(postgresql: bool, by_hub: bool) -> Select[Any]:
+    """The queue's light columns: its items in ``:states`` (and, ``by_hub``, in ``:hubs``), in the
+    queue's order; built once per dialect and shape (the text filter is added to it)."""
+    t = _TRANSFERS
+    stmt = select(t.c.id, t.c.status, t.c.state_changed_at).where(
+        t.c.direction == DOWN, one_of(t.c.status, "states", postgresql))
+    if by_hub:
+        stmt = stmt.where(one_of(t.c.hub_id, "hubs", postgresql))
+    return stmt.order_by(t.c.state_changed_at, t.c.id)
 
-    def __init__(self, reader: read.RowReader) -> None:
-        self._reader = reader
-        self._by_day: dict[object, int] = {}
 
-    def of(self, changed_at: dt.datetime) -> int:
+@cache
+def _counts_read(postgresql: bool, by_hub: bool) -> CompoundSelect[Any]:
+    """What :func:`counts` reads, built once per dialect and shape: the queue's items (``:queue_states``),
+    then the step-ups in ``:step_up_states`` counted by state (``by_hub``: of the ``:hubs``)."""
+    t = _TRANSFERS
+    hubs = [one_of(t.c.hub_id, "hubs", postgresql)] if by_hub else []
+    return union_all(
+        select(t.c.direction, t.c.status, t.c.state_changed_at, literal_column("1").label("n"))
+        .where(t.c.direction == DOWN, one_of(t.c.status, "queue_states", postgresql), *hubs),
+        select(t.c.direction, t.c.status, null(), func.count(t.c.id))
+        .where(t.c.direction == UP, one_of(t.c.status, "step_up_states", postgresql), *hubs)
+        .group_by(t.c.direction, t.c.status),
+    )
+
+
+class _Judge:
+    """A queue item's red/amber/green and age band from its state and when it entered it: the age
+    worked out once per calendar day, the verdict once per state and age (many items share them)."""
+
+    def __init__(self, calendar: WorkingCalendar, timescales: Timescales, on: dt.date) -> None:
+        self._calendar, self._timescales, self._on = calendar, timescales, on
+        self._ages: dict[dt.date, int] = {}
+        self._verdicts: dict[tuple[str, int], tuple[str, str]] = {}
+
+    def __call__(self, status: str, changed_at: dt.datetime) -> tuple[str, str]:
         day = changed_at.date()
-        age = self._by_day.get(day)
+        age = self._ages.get(day)
         if age is None:
-            age = self._by_day[day] = max(0, self._reader.calendar.working_days_between(day, self._reader.on))
-        return age
+            age = self._ages[day] = max(0, self._calendar.working_days_between(day, self._on))
+        verdict = self._verdicts.get((status, age))
+        if verdict is None:
+            verdict = self._verdicts[status, age] = (
+                rules.rag(age, rules.timescale_wd(DOWN, status, self._timescales)), rules.age_band(age))
+        return verdict
 
 
-def _read_rows(s: Session, reader: read.RowReader, ids: list[int]) -> list[TransferRow]:
-    """The full rows of ``ids``, in that order."""
-    if not ids:
-        return []
-    found = s.execute(select(TransferRequest, Family.name).join(Family, Family.id == TransferRequest.family_id)
-                      .where(id_in(s, TransferRequest.id, ids))).all()
-    by_id = {t.id: t for t, _ in found}
-    ordered = [by_id[i] for i in ids if i in by_id]
-    return reader.rows(ordered, family_names={t.family_id: name for t, name in found})
-
-
-def _flagged_page(s: Session, reader: read.RowReader, ids: list[int],
-                  limit: int | None) -> tuple[list[TransferRow], bool]:
+def _flagged_page(reader: read.RowReader, ids: list[int], limit: int | None) -> tuple[list[TransferRow], bool]:
     """Rows with revolving-door flags from ``ids`` (in order) until ``limit`` are found, and whether
     any of ``ids`` were left unread (there may be more)."""
     out: list[TransferRow] = []
     step = max(limit or PAGE_SIZE, 50)
     for i in range(0, len(ids), step):
-        out += [r for r in _read_rows(s, reader, ids[i:i + step]) if r.flags]
+        out += [r for r in reader.rows_of(ids[i:i + step]) if r.flags]
         if limit is not None and len(out) >= limit:
             # The rest of this chunk was read too; hand back exactly ``limit`` and continue after.
             return out[:limit], True
@@ -167,24 +193,27 @@ def step_ups(uow: UnitOfWork, f: StepUpFilter) -> tuple[TransferRow, ...]:
 
 
 def counts(uow: UnitOfWork, hub_ids: tuple[int, ...] = ()) -> QueueCounts:
-    """Counts for the navigation: the step-down queue (and how many are red), step-ups open and waiting."""
+    """Counts for the navigation: the step-down queue (and how many are red), step-ups open and waiting.
+
+    One read: the queue's items (state and when it entered it, for red), then the open step-ups
+    counted by state.
+    """
     with uow:
         s = uow.session
-        hub_filter = [TransferRequest.hub_id.in_(hub_ids)] if hub_ids else []
-        queue = s.execute(select(TransferRequest.status, TransferRequest.state_changed_at).where(
-            TransferRequest.direction == DOWN, TransferRequest.status.in_(_QUEUE), *hub_filter)).all()
-        step_ups: dict[str, int] = {status: n for status, n in s.execute(
-            select(TransferRequest.status, func.count(TransferRequest.id))
-            .where(TransferRequest.direction == UP,
-                   TransferRequest.status.in_(sorted(STEP_UP_OPEN_STATES | STEP_UP_AWAITING_DECISION_STATES)),
-                   *hub_filter)
-            .group_by(TransferRequest.status))}
-        calendar, timescales, on = load_calendar(uow), load_timescales(uow), read.today()
-        red = sum(1 for status, changed_at in queue if rules.rag(
-            max(0, calendar.working_days_between(changed_at.date(), on)),
-            rules.timescale_wd(DOWN, status, timescales)) == "red")
+        found = s.execute(_counts_read(uow.dialect == "postgresql", bool(hub_ids)), {
+            "queue_states": [str(st) for st in _QUEUE], "step_up_states": [str(st) for st in _STEP_UP_COUNTED],
+            "hubs": list(hub_ids)}).all()
+        judge = _Judge(load_calendar(uow), load_timescales(uow), read.today())
+        queue = red = 0
+        step_ups: dict[str, int] = {}
+        for direction, status, changed_at, n in found:
+            if direction == DOWN:
+                queue += 1
+                red += judge(status, changed_at)[0] == "red"
+            else:
+                step_ups[status] = n
         awaiting = sum(step_ups.get(st, 0) for st in STEP_UP_AWAITING_DECISION_STATES)
-        return QueueCounts(step_down_queue=len(queue), step_down_red=red,
+        return QueueCounts(step_down_queue=queue, step_down_red=red,
                            step_up_open=sum(step_ups.get(st, 0) for st in STEP_UP_OPEN_STATES),
                            step_up_awaiting_decision=awaiting)
 

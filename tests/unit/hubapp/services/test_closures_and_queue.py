@@ -255,3 +255,30 @@ def test_re_referral_from_a_request_for_one_of_the_children(tw: TransferWorld) -
     with UnitOfWork(tw.db) as uow:
         assert uow.session.scalars(select(RequestForSupport)).one()
     assert "Re-referral within 12 months" in families.get_family(tw.uow(), fam).flags
+
+
+def test_queue_page_and_counts_are_read_in_a_fixed_number_of_statements(tw: TransferWorld) -> None:
+    # The queue's light columns, the calendar, the timescales, the page's rows with their names and
+    # four reads of the families' facts for the flags; the counts in one read (with the calendar and
+    # timescales): however many items, families and workers the page holds.
+    from ._statements import statements
+
+    def page_and_counts() -> tuple[list[str], list[str]]:
+        with statements(tw.db) as page:
+            result = queue.step_down_queue(tw.uow(), QueueFilter(hub_ids=(tw.north,)))
+        with statements(tw.db) as counted:
+            queue.counts(tw.uow(), (tw.north,))
+        assert len(result.rows) == result.total
+        return page, counted
+
+    tw.step_down(tw.family("One"))
+    small = page_and_counts()
+    for n in range(3):
+        fam = tw.family(f"More{n}")
+        tw.episode(fam, status="CLOSED", start=TODAY - dt.timedelta(days=300), end=TODAY - dt.timedelta(days=100),
+                   end_reason="DISENGAGED", needs=0)
+        made = tw.step_down(fam)
+        if n:
+            tw.act(tw.act(made, "accept", note="OK"), "allocate", worker_id=tw.ben)
+    large = page_and_counts()
+    assert (len(small[0]), len(small[1])) == (len(large[0]), len(large[1])) == (8, 3), large
