@@ -3,7 +3,8 @@
 On PostgreSQL a trigger on every table writes ``audit_event`` (migration 0002), so the audit holds
 for any tool using a person's credentials. The embedded SQLite database has no such triggers and
 no other users, so here the unit of work writes the same rows from the ORM's flush: table, key,
-action, old and new values, who and when.
+action, old and new values, who and when; and it stamps ``changed_by`` and ``changed_at`` on the
+versioned rows it writes, as PostgreSQL's ``hubapp_stamp_change`` trigger does there.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from .models import AccessLog, AuditEvent
-from .models.base import utcnow
+from .models.base import Versioned, utcnow
 
 _NOT_AUDITED = (AuditEvent, AccessLog)
 
@@ -60,6 +61,17 @@ def _old_row(obj: Any) -> dict[str, Any]:
         else:
             old[attr.key] = _plain(getattr(obj, attr.key))
     return old
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_last_change(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    """Who changed each versioned row last, and when (PostgreSQL's trigger does this there)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    now, user = utcnow(), _user()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Versioned) and (obj in session.new or session.is_modified(obj, include_collections=False)):
+            obj.changed_by, obj.changed_at = user, now
 
 
 @event.listens_for(Session, "after_flush")

@@ -17,7 +17,7 @@ from hubapp.domain.errors import (
 )
 
 from .db import Database
-from .models import AuditEvent, Worker
+from .models import AuditEvent, Base, Worker
 
 log = logging.getLogger(__name__)
 
@@ -99,29 +99,34 @@ class UnitOfWork:
         return False
 
     def _name_last_change(self, conflict: ConcurrencyConflict) -> None:
-        """Say who saved the record last and when, from the audit trail, if this login may read it.
-
-        On PostgreSQL only coordinators and administrators may read ``audit_event``; for anyone
-        else the conflict keeps its plain wording. Runs in a short session of its own.
+        """Say who saved the record last and when, read from the record itself (``changed_by``,
+        ``changed_at``: whoever may read the row may read them), or, for a row last changed before
+        those were kept, from the audit trail if this login may read it. Runs in a short session of
+        its own; a failed look-up only loses the "who".
         """
-        table = CONFLICT_TABLES.get(conflict.entity)
-        if table is None or not isinstance(conflict.key, int):
+        table_name = CONFLICT_TABLES.get(conflict.entity)
+        if table_name is None or not isinstance(conflict.key, int):
             return
+        table = Base.metadata.tables[table_name]
         try:
             with self.db.sessionmaker() as session:
                 row = session.execute(
-                    select(AuditEvent.db_user, AuditEvent.at)
-                    .where(AuditEvent.table_name == table, AuditEvent.row_key == str(conflict.key),
-                           AuditEvent.action == "UPDATE")
-                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)
+                    select(table.c.changed_by, table.c.changed_at).where(table.c.id == conflict.key)
                 ).first()
+                if row is None or row.changed_by is None:
+                    row = session.execute(
+                        select(AuditEvent.db_user.label("changed_by"), AuditEvent.at.label("changed_at"))
+                        .where(AuditEvent.table_name == table_name, AuditEvent.row_key == str(conflict.key),
+                               AuditEvent.action == "UPDATE")
+                        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)
+                    ).first()
                 if row is None:
                     return
-                name = session.scalar(select(Worker.display_name).where(Worker.username == row.db_user))
+                name = session.scalar(select(Worker.display_name).where(Worker.username == row.changed_by))
         except Exception as exc:  # noqa: BLE001 - a refused or failed look-up only loses the "who"
-            log.info("Who changed %s %s cannot be told: %s", table, conflict.key, str(exc).splitlines()[0])
+            log.info("Who changed %s %s cannot be told: %s", table_name, conflict.key, str(exc).splitlines()[0])
             return
-        conflict.with_last_change(name or row.db_user, row.at)
+        conflict.with_last_change(name or row.changed_by, row.changed_at)
 
     def flush(self) -> None:
         """Flush pending changes (to get ids), translating database errors."""

@@ -83,9 +83,7 @@ def test_second_decision_is_refused_naming_who_and_when(two: tuple[EpisodeWorld,
 
 
 @pytest.mark.postgres
-def test_with_login_roles_a_coordinator_is_told_who_and_a_hub_worker_still_gets_a_clear_refusal(
-    org: Org,  # noqa: F811
-) -> None:
+def test_with_login_roles_everyone_is_told_who_and_when(org: Org) -> None:  # noqa: F811
     alice, carol = org.backend("alice"), org.backend("carol")
     try:
         logged = referrals.log_request(alice.uow(), request(org.hub_a, family_id=org.family_a, consent=consent()))
@@ -96,18 +94,46 @@ def test_with_login_roles_a_coordinator_is_told_who_and_a_hub_worker_still_gets_
                 request_id=logged.id, expected_version=logged.version, outcome="ADVICE_SIGNPOST", rationale="Advice."))
         assert info.value.changed_by == "Alice Hubworker" and _recent(info.value.changed_at)
 
-        # A hub worker may not read the audit trail: the refusal stands, in plain words.
+        # A hub worker may not read the audit trail, yet is told too: the record says who changed it.
         second = referrals.log_request(carol.uow(), request(org.hub_a, family_id=org.family_a, consent=consent()))
         referrals.decide_request(carol.uow(), DecisionInput(
             request_id=second.id, expected_version=second.version, outcome="NFA", rationale="Known to school."))
+        with org.raw("alice") as conn:
+            assert conn.execute("SELECT has_table_privilege('audit_event', 'SELECT')").fetchone() == (False,)
         with pytest.raises(ConcurrencyConflict) as info:
             referrals.decide_request(alice.uow(), DecisionInput(
                 request_id=second.id, expected_version=second.version, outcome="ADVICE_SIGNPOST", rationale="Advice."))
-        assert "changed by someone else" in str(info.value)
+        assert info.value.changed_by == "Carol Coordinator" and _recent(info.value.changed_at)
+        assert "changed by Carol Coordinator at " in str(info.value)
         assert referrals.get_request(alice.uow(), second.id).outcome == "NFA"
     finally:
         alice.close()
         carol.close()
+
+
+@pytest.mark.postgres
+def test_who_changed_a_row_cannot_be_forged_through_psql(org: Org) -> None:  # noqa: F811
+    """The database sets ``changed_by`` and ``changed_at`` from the login and the clock, whatever
+    the statement says (a person's credentials used in psql)."""
+    with org.raw("alice") as conn:
+        conn.execute("UPDATE family SET changed_by = 'someone_else', changed_at = '2001-01-01', "
+                     "version = version + 1 WHERE id = %s", (org.family_a,))
+        who, at = conn.execute("SELECT changed_by, changed_at FROM family WHERE id = %s", (org.family_a,)).fetchone()
+        assert who == org.user("alice") and _recent(at)
+        # A row another hub's worker cannot read: its last change cannot be read either.
+        assert conn.execute("SELECT changed_by FROM family WHERE id = %s", (org.family_b,)).fetchall() == []
+
+
+def test_every_save_stamps_who_and_when_on_the_record(two: tuple[EpisodeWorld, Database]) -> None:
+    w, other_db = two
+    logged = referrals.log_request(w.uow(), request(w.north, new_family=household(w.north), consent=consent()))
+    referrals.decide_request(UnitOfWork(other_db, w.worker_id), DecisionInput(
+        request_id=logged.id, expected_version=logged.version, outcome="NFA", rationale="Needs met already."))
+    with UnitOfWork(w.db) as uow:
+        who, at = uow.session.execute(text(
+            "SELECT changed_by, changed_at FROM request_for_support WHERE id = :id"), {"id": logged.id}).one()
+    login = "postgres" if w.db.dialect == "postgresql" else local_username()
+    assert who == login and at is not None
 
 
 @pytest.mark.postgres

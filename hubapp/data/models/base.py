@@ -62,13 +62,20 @@ class Base(DeclarativeBase):
 
 
 class Versioned:
-    """Mixin for editable aggregates: an optimistic-locking version column.
+    """Mixin for editable aggregates: an optimistic-locking version column, and who changed the
+    row last and when.
 
     SQLAlchemy adds ``AND version = :old`` to every UPDATE and raises ``StaleDataError`` when
-    no row matched, which the unit of work turns into ``ConcurrencyConflict``.
+    no row matched, which the unit of work turns into ``ConcurrencyConflict``, naming who changed
+    the row from ``changed_by`` and ``changed_at``.
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    #: The database login that changed the row last (PostgreSQL: ``session_user``, set by a trigger
+    #: whatever the statement says; SQLite: set with the audit rows). Read when a save is refused.
+    changed_by: Mapped[str | None] = mapped_column(String(63))
+    #: When the row was changed last (aware UTC).
+    changed_at: Mapped[dt.datetime | None] = mapped_column()
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

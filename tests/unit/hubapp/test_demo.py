@@ -47,8 +47,12 @@ def rows(db: Database, table: str) -> list[dict[str, Any]]:
     tbl: Table = T[table]
     with db.sessionmaker() as s:
         result = s.execute(select(tbl).order_by(*tbl.primary_key.columns))
-        # Who created a row is stamped by the database itself on PostgreSQL (session_user).
-        return [{k: v for k, v in r.items() if k != "created_by_role"} for r in result.mappings()]
+        # Who created or last changed a row, and when, is stamped by the database itself on
+        # PostgreSQL (session_user, now()).
+        return [{k: v for k, v in r.items() if k not in STAMPED} for r in result.mappings()]
+
+
+STAMPED = {"created_by_role", "changed_by", "changed_at"}
 
 
 def count(db: Database, table: str) -> int:
