@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from hubapp.domain.errors import (
-    ConcurrencyConflict, DatabaseUnavailable, PermissionDenied, SignInFailed,
+    ConcurrencyConflict, DatabaseBusy, DatabaseUnavailable, PermissionDenied, SignInFailed,
 )
 
 from .db import Database
@@ -38,8 +38,9 @@ class UnitOfWork:
     Use as ``with uow: ...; uow.commit()``. Leaving the block without a commit rolls back, so a
     failed call leaves nothing half-written. Database errors become domain errors a person can
     read: a lost race (a stale version, or a deadlock PostgreSQL broke) is ``ConcurrencyConflict``,
-    naming who saved the record last and when where the audit trail may be read; a dropped
-    connection ``DatabaseUnavailable``; a refused grant ``PermissionDenied``.
+    naming who saved the record last and when; a dropped connection ``DatabaseUnavailable``, and an
+    embedded database file another program kept locked ``DatabaseBusy``; a refused grant
+    ``PermissionDenied``.
 
     On PostgreSQL a block that only read (nothing but SELECTs, no unsaved changes) and ends without
     an error ends its transaction with a commit, which changes nothing in the database: a rollback
@@ -207,8 +208,8 @@ def translate_db_error(exc: BaseException) -> Exception | None:
             text = str(exc.orig) if exc.orig is not None else str(exc)
             if "permission denied" in text.lower():
                 return PermissionDenied(text.splitlines()[0])
-            if "locked" in text.lower() and "database" in text.lower():
-                return None
+            if "database is locked" in text.lower() or "database table is locked" in text.lower():
+                return DatabaseBusy(text.splitlines()[0])
             return DatabaseUnavailable(text.splitlines()[0][:200] if text else "")
         if isinstance(exc, sa_exc.ProgrammingError) and "permission denied" in str(exc.orig).lower():
             return PermissionDenied(str(exc.orig).splitlines()[0])

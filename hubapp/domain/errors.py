@@ -134,6 +134,20 @@ class DatabaseUnavailable(DomainError):
         )
 
 
+class DatabaseBusy(DomainError):
+    """The embedded database file stayed locked by another program for longer than hubapp waits
+    (SQLite's busy timeout); nothing was written. Not ``DatabaseUnavailable``: the database is
+    there, so no "cannot be reached" banner; the form stays open with what was typed."""
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(
+            "The database file is busy: another program has been writing to it for a while. Nothing was "
+            "saved; what you typed is still here. Try again in a moment, and if it stays busy, close other "
+            "programs that have the hubapp database open (a backup or a copy, say)."
+        )
+
+
 class PermissionDenied(DomainError):
     """The database refused the action for this person's role."""
 
