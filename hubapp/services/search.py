@@ -23,6 +23,8 @@ from hubapp.domain.names import fold, phonetic
 from hubapp.domain.validation import check_nhs_number, normalise_postcode, parse_uk_date
 
 CANDIDATES_PER_KEY = 300
+#: People read who match a two-word name on one side only (see ``_name_candidates``).
+ONE_SIDE_SAMPLE = 100
 NAME_SCORE_FLOOR = 60.0
 
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
@@ -146,29 +148,43 @@ def _name_candidates(s: Session, name: str, dialect: str, candidate, found) -> N
     words = name.split()
     last = words[-1]
     first = words[0] if len(words) > 1 else None
-    close = _close_family_names(s, last, dialect)
+    close = _close_names(s, last, dialect, Person.family_name_key)
     # Only comparisons PostgreSQL knows to be leakproof (=, <, >=, IN): row-level security lets
     # those, and not LIKE or pg_trgm's %, use an index before the row's policy is checked.
-    conditions = [
-        _starts_with(Person.family_name_key, last),
-        Person.family_phonetic == phonetic(last),
-        _starts_with(Person.given_name_key, words[0]),
-    ]
-    if close:
-        conditions.append(Person.family_name_key.in_(close))
-    if dialect == "postgresql":
+    family_keys = [_starts_with(Person.family_name_key, last), Person.family_phonetic == phonetic(last)]
+    given_keys = [_starts_with(Person.given_name_key, words[0])]
+    family_side = family_keys + ([Person.family_name_key.in_(close)] if close else [])
+    if first is None:
+        statements = [select(Person).where(or_(*family_side, *given_keys)).limit(CANDIDATES_PER_KEY * 4)]
+    else:
+        close_given = _close_names(s, first, dialect, Person.given_name_key)
+        given_side = given_keys + ([Person.given_name_key.in_(close_given)] if close_given else [])
+        # Everyone whose family name and given name both match, however common each name is on its
+        # own (5,000 people called Ali and 3,600 called Aisha at city scale): a LIMIT over either
+        # side alone could drop the very person asked for. Then a sample of those matching one side
+        # only by its keys (a sibling, a given name misspelt further off), who score lower; without
+        # the lists of close spellings, whose row estimates would make PostgreSQL scan the table.
+        statements = [
+            select(Person).where(or_(*family_side), or_(*given_side)).limit(CANDIDATES_PER_KEY * 4),
+            select(Person).where(or_(*family_keys, *given_keys)).limit(ONE_SIDE_SAMPLE),
+        ]
+    if dialect == "postgresql" and first is not None:
         # pg_trgm through the GIN index, in a definer-rights function that keeps to the people the
-        # signed-in worker may see (migration 0003); the threshold is pg_trgm.similarity_threshold (0.3).
+        # signed-in worker may see (migrations 0003 and 0006; its threshold is set there): whole
+        # names misspelt further than one edit a word. One word alone is left to the keys above:
+        # as a whole name it is "like" every short name that contains it ("ali": 2,000 people).
         similar = s.scalars(select(func.hubapp_person_ids_named_like(name, CANDIDATES_PER_KEY * 4))).all()
         if similar:
-            conditions.append(Person.id.in_(similar))
-    stmt = select(Person).where(or_(*conditions)).limit(CANDIDATES_PER_KEY * 4)
+            statements.append(select(Person).where(Person.id.in_(similar)))
     scored: set[int] = set()
-    for p in s.scalars(stmt):
-        scored.add(p.id)
-        score, reason = _name_score(p, words, first, last)
-        if score > 0:
-            candidate(p).add(score, reason)
+    for stmt in statements:
+        for p in s.scalars(stmt):
+            if p.id in scored:
+                continue
+            scored.add(p.id)
+            score, reason = _name_score(p, words, first, last)
+            if score > 0:
+                candidate(p).add(score, reason)
     # People already found by other criteria (date of birth, postcode) get their name compared too.
     for person_id, c in found.items():
         if person_id not in scored:
@@ -191,8 +207,8 @@ def _starts_with(column, prefix: str):  # type: ignore[no-untyped-def]
     return and_(column >= prefix, column < stem[:-1] + step)
 
 
-def _close_family_names(s: Session, word: str, dialect: str) -> list[str]:
-    """Family names spelt like ``word`` ("smtih" finds "smith"), starting with the same letter.
+def _close_names(s: Session, word: str, dialect: str, column) -> list[str]:  # type: ignore[no-untyped-def]
+    """Name keys of ``column`` spelt like ``word`` ("smtih" finds "smith"), starting with the same letter.
 
     SQLite: the distinct names under one letter are few even at city scale and come off the index
     as a range scan; rapidfuzz picks the close ones. PostgreSQL: that scan would check row-level
@@ -205,10 +221,7 @@ def _close_family_names(s: Session, word: str, dialect: str) -> list[str]:
     if dialect == "postgresql":
         return [e for e in sorted(_one_edit_away(word)) if fuzz.ratio(word, e) >= 75]
     first = word[0]
-    keys = s.scalars(
-        select(Person.family_name_key).distinct()
-        .where(Person.family_name_key >= first, Person.family_name_key < chr(ord(first) + 1))
-    ).all()
+    keys = s.scalars(select(column).distinct().where(column >= first, column < chr(ord(first) + 1))).all()
     matches = process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=75, limit=25)
     return [key for key, _score, _index in matches]
 

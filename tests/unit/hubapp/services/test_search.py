@@ -99,3 +99,19 @@ def test_exact_family_name_ranks_above_sound_alikes(world: World) -> None:
 
 def test_one_misspelt_family_name(people: World) -> None:
     assert "Ella Smith" in names(search.quick_search(people.uow(), "smtih"))
+
+
+def test_a_full_name_is_found_however_common_each_part_is(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # More people share the family name, and more the given name, than the search reads on either
+    # side (scaled down: 12 candidates); the one person with both is still found, and first.
+    monkeypatch.setattr(search, "CANDIDATES_PER_KEY", 3)
+    given = ["Aaron", "Bella", "Carl", "Dina", "Ewan", "Fern", "Gus", "Hana", "Ivan", "Jade", "Kyle", "Lena", "Milo", "Nora"]
+    for a, b in zip(given[::2], given[1::2], strict=True):
+        families.create_family(world.uow(), household(world.north, parent(a, "Kemp"), child(b, "Kemp")))
+    for a, b in zip(given[::2], given[1::2], strict=True):
+        families.create_family(world.uow(), household(world.north, parent("Keisha", f"{a}son"),
+                                                      child("Keisha", f"{b}ford")))
+    families.create_family(world.uow(), household(world.north, parent("Keisha", "Kemp"), child("Tom", "Kemp")))
+    hits = search.quick_search(world.uow(), "Keisha Kemp")
+    assert names(hits)[0] == "Keisha Kemp"
+    assert hits[0].score == 100
