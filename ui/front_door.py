@@ -3,9 +3,10 @@
 :meth:`FrontDoor.install` adds what the front door needs to the main window: Ctrl+N (new
 request; on a family's page, a request for that family), Ctrl+Shift+N (new family), the
 inbox's View/Decide buttons (Ctrl+I, Ctrl+D), and the Search page's "Add a new family". It also
-offers back unsaved drafts: at start (:meth:`offer_drafts`: a request, a new family, a decision, or
-a transfer dialog's), and when a new request is started while one is waiting. (A decision or a
-transfer form offers its own kept draft when it is opened again on the same record.)
+offers back unsaved drafts: at start (:meth:`offer_drafts`: a request, a new family, a decision, a
+transfer dialog's, or an episode's closure or assessment return), and when a new request is started
+while one is waiting. (A decision, a transfer form or an episode dialog offers its own kept draft
+when it is opened again on the same record.)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ui.dialogs.intake_dialog import IntakeDialog
 from ui.dialogs.new_family_dialog import KIND as FAMILY_KIND
 from ui.dialogs.new_family_dialog import NewFamilyDialog
 from ui.dialogs.request_view_dialog import RequestViewDialog
+from ui.pages.episode import kept_drafts as episode_drafts
 from ui.pages.request_actions import RequestActionBar
 from ui.pages.transfers import kept_drafts as transfer_drafts
 
@@ -182,7 +184,7 @@ class FrontDoor(QObject):
         """At start: offer the newest unsaved draft of this database back (the others wait for later)."""
         kinds = {REQUEST_KIND, FAMILY_KIND, DECISION_KIND}
         if self._main is not None:
-            kinds |= transfer_drafts.KINDS
+            kinds |= transfer_drafts.KINDS | episode_drafts.KINDS
         waiting = [d for d in self.journal.drafts(database=self.backend.display_name) if d.kind in kinds]
         if not waiting:
             return
@@ -204,6 +206,8 @@ class FrontDoor(QObject):
             self.decide_request(draft.data["request_id"], draft)
         elif draft.kind in transfer_drafts.KINDS and self._main is not None:
             transfer_drafts.reopen(self._main, draft, self.journal)
+        elif draft.kind in episode_drafts.KINDS and self._main is not None:
+            episode_drafts.reopen(self._main, draft, self.journal)
 
     # ---- Internals
 

@@ -5,7 +5,8 @@ transfer, a closure…) register their inputs with :meth:`FormDraft.watch`; ever
 form unsaved and is written to the draft journal (throttled, :class:`DraftAutosave`). The draft
 holds what the form is about (its *context*, e.g. ``{"request_id": 12}``) beside the inputs, so
 that it can be matched to the same record later. A form saved, or deliberately discarded, drops
-its draft; Esc with something typed asks: keep as a draft, discard, or go back.
+its draft; Esc with something typed asks: keep as a draft, discard, or go back. A dialog class that
+mixes in :class:`KeepsDrafts` can be told to keep its fields so (:meth:`KeepsDrafts.keep_drafts`).
 
 A kept draft comes back in two ways: after a restart the front door offers it and opens the form
 with it (``draft=``); and when the same form is opened again on the same record, the form offers
@@ -23,7 +24,16 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from hubapp.drafts import Draft, DraftJournal
 from ui.dialogs import prompts
@@ -256,6 +266,77 @@ class FormDraft(QObject):
         return super().eventFilter(watched, event)
 
 
+#: The label of the button that copies what was typed in a form that can no longer be saved.
+COPY = "Copy what you typed"
+
+
+class KeepsDrafts:
+    """For a form dialog (a ``QWidget``) whose fields may be kept as a draft.
+
+    The dialog hands each input it adds to :meth:`keep_field`; :meth:`keep_drafts` (called by the
+    dialog itself or by whoever opens it, which knows what it is about) keeps every one of them, the
+    ones added before it and after it alike. A dialog reopened on a record that has moved on since is
+    told so (:meth:`set_no_longer_applies`); it then keeps the text to copy. The dialog provides
+    ``save_button``, ``buttons`` (with a Cancel button) and ``banner`` (a ``Banner`` whose action
+    it connects to :meth:`copy_typed`).
+    """
+
+    save_button: QPushButton
+    buttons: QDialogButtonBox
+    banner: Any
+    _stale = False
+    #: What is typed, kept as a draft (see :meth:`keep_drafts`); ``None`` for a form that keeps none.
+    drafts: FormDraft | None = None
+    _kept_fields: tuple[tuple[str, QWidget, str], ...] = ()  # (name, widget, label), in the order added
+
+    def keep_drafts(self, kind: str, database: str, about: About, what: str, journal: DraftJournal | None = None,
+                    draft: Draft | None = None) -> FormDraft:
+        """Keep what is typed in the form's fields as a draft (see :class:`FormDraft`).
+
+        The form offers a kept draft about the same thing as it first shows (unless it carries on with one).
+
+        Args:
+            kind: the draft's kind.
+            database: the open database's name.
+            about: returns the draft's title and what the form is about (e.g. ``{"episode_id": 3}``).
+            what: what is unsaved, for the question on leaving, e.g. "this closure".
+            journal: where drafts are kept (default: the user's data directory).
+            draft: a kept draft to carry on with (a restart).
+        """
+        assert isinstance(self, QWidget)
+        self.drafts = FormDraft(self, journal or DraftJournal(), kind, database, about, draft, what)
+        for name, widget, label in self._kept_fields:
+            self.drafts.watch(name, widget, label)
+        return self.drafts
+
+    def keep_field(self, name: str, widget: QWidget, label: str = "") -> None:
+        """Keep an input in the draft under ``name``: at once if a draft is kept, else from :meth:`keep_drafts`."""
+        self._kept_fields = (*self._kept_fields, (name, widget, label))
+        if self.drafts is not None:
+            self.drafts.watch(name, widget, label)
+
+    def set_no_longer_applies(self, text: str) -> None:
+        """The record moved on, so this can no longer be saved: say so, keep what was typed to copy."""
+        assert isinstance(self, QWidget)
+        self._stale = True
+        self.save_button.setEnabled(False)
+        self.save_button.hide()  # nothing to save: only closing is left
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        self.banner.show_message(text, "warning", COPY if self.drafts is not None else "")
+        self.adjustSize()  # the dialog may be on screen already: make room for the message
+
+    @property
+    def no_longer_applies(self) -> bool:
+        """Whether the form was told it can no longer be saved."""
+        return self._stale
+
+    def copy_typed(self) -> None:
+        """Put what was typed on the clipboard (the banner's action in a form that can no longer be saved)."""
+        if self.drafts is not None:
+            QGuiApplication.clipboard().setText(self.drafts.typed_text())
+            self.banner.action.setText("Copied")
+
+
 def _adapter(widget: QWidget) -> tuple[Callable[[], Any], Callable[[Any], bool], Callable[[], str], SignalInstance]:
     """Reading, putting back and showing one kind of input, and its "the person changed it" signal."""
     changed = edited_signal(widget)
@@ -316,4 +397,4 @@ def _adapter(widget: QWidget) -> tuple[Callable[[], Any], Callable[[Any], bool],
     raise TypeError(f"a draft cannot keep a {type(widget).__name__}")
 
 
-__all__ = ["About", "FormDraft"]
+__all__ = ["COPY", "About", "FormDraft", "KeepsDrafts"]

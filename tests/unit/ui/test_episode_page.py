@@ -17,14 +17,17 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from hubapp.domain.validation import format_uk_date
+from hubapp.drafts import DraftJournal
 from hubapp.services import episodes as episode_service
 from hubapp.services.session import Backend
 from tests.unit.ui.episode_seed import accepted_episode, running_plan
 from tests.unit.ui.seed import Seeded
+from ui.dialogs import prompts
 from ui.main_window import MainWindow
 from ui.pages.episode import print_dialog
 from ui.pages.episode.dialogs import AgreeDialog, AllocateDialog, NeedDialog, ServiceDialog
 from ui.pages.episode.episode_page import EpisodePage
+from ui.pages.episode.meeting_dialog import DRAFT_KIND as MEETING_DRAFT
 from ui.pages.episode.meeting_dialog import MeetingDialog
 from ui.pages.episode.plan_model import WHAT, WHEN, WHO
 
@@ -228,10 +231,17 @@ def test_two_reviews_and_the_overdue_flag(
     qtbot.waitUntil(lambda: len(seen) == 1 and bool(seen[0].progress_errors.text()), timeout=10_000)
     assert "from 0 to 10, not 11" in seen[0].progress_errors.text()
     assert page.detail is not None and page.detail.meetings == ()
+    # The refused record is kept as a draft (its dialog closed without a save): the next "Record a
+    # meeting" offers it, and the person takes it up to put the score right.
+    [refused] = DraftJournal().drafts(MEETING_DRAFT)
+    offered: list[str] = []
+    monkeypatch.setattr(prompts, "ask_restore", lambda _p, d, _n=0: offered.append(d.id) or prompts.RESTORE)
 
     for decision, score in (("CONTINUE", "4"), ("CONTINUE", "6")):
         answer(monkeypatch, qtbot, MeetingDialog, review(decision, score))
         reloaded(page, qtbot, page.meetings_tab.record_button.click)
+    assert offered == [refused.id]  # once: the record saved dropped it
+    assert DraftJournal().drafts(MEETING_DRAFT) == []
     assert [m.kind for m in page.detail.meetings] == ["TAF_REVIEW", "TAF_REVIEW"]
     assert page.detail.next_review_due == TODAY + dt.timedelta(days=42)
     assert "Next review due" in page.meetings_tab.next_due.text()

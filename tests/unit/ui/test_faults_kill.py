@@ -156,6 +156,14 @@ def test_drafts_survive_kill_9_and_are_offered_on_restart(
     assert meeting.location.text() == "Oak Primary School"
     assert meeting.notes.toPlainText() == "Attendance up to 93%; mum feels more in control."
 
+    # Closed without saving, the record is offered again the next time, in the same session: the
+    # closed dialog (hidden, not yet deleted) no longer holds its draft.
+    offered.clear()
+    window.episode_page.meetings_tab.record_button.click()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
+    assert "Meeting record for the Smith family" in offered
+    assert shown[1].notes.toPlainText() == "Attendance up to 93%; mum feels more in control."
+
     with qtbot.waitSignal(tab.sig_save_finished, timeout=10_000) as saved:
         tab.save()
     assert saved.args == [True]

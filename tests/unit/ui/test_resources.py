@@ -7,6 +7,8 @@ import re
 import pytest
 from PySide6.QtCore import QFile
 from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from hubapp.paths import resources_dir
 from ui import resources
@@ -36,3 +38,23 @@ def test_unknown_token_is_an_error() -> None:
 
 def test_rag_colours_cover_red_amber_green() -> None:
     assert set(resources.RAG_COLOURS) == {"red", "amber", "green"}
+
+
+@pytest.mark.parametrize(("role", "enabled", "disabled"), [
+    ("primary", resources.THEME["accent"], resources.THEME["chip_bg"]),
+    ("", resources.THEME["surface"], resources.THEME["surface_alt"]),
+])
+def test_a_disabled_button_does_not_look_pressable(qtbot: QtBot, role: str, enabled: str, disabled: str) -> None:
+    form = QWidget()
+    qtbot.addWidget(form)
+    form.setStyleSheet(resources.load_stylesheet())
+    button = QPushButton("Save", form)
+    button.setProperty("role", role)
+    button.resize(120, 32)
+
+    def face() -> str:  # inside the border, left of the words
+        return button.grab().toImage().pixelColor(6, button.height() // 2).name()
+
+    assert face() == enabled
+    button.setEnabled(False)
+    assert face() == disabled

@@ -1,9 +1,13 @@
 """The Early Help Assessment editor: the whole family's strengths, needs in the three domains, the
 child's voice and the analysis, the level of need, and optional CIN factors; then submit it to a
-manager, who authorises it or returns it for changes.
+manager, who authorises it or returns it for changes. What the manager types when returning it is
+kept as a draft (kind ``"assessment_return"``) until it is saved or discarded.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -15,12 +19,14 @@ from PySide6.QtWidgets import (
 from hubapp.domain import codes
 from hubapp.domain.errors import DomainError, ValidationError
 from hubapp.domain.plan_dto import AssessmentDetail, AssessmentInput, EpisodeDetail, FactorInput
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import assessments
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
 from ui.pages.episode.dialogs import TextDialog
 from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
+from ui.pages.episode.kept_drafts import RETURN_KIND
 
 #: The three domains and the rest, with a prompt for each box.
 SECTIONS = (
@@ -282,12 +288,37 @@ class AssessmentTab(QWidget):
                       "Assessment authorised.")
 
     def _return(self) -> None:
-        a = self.detail
-        if a is None:
+        self.return_for_changes()
+
+    def return_for_changes(self, draft: Draft | None = None, journal: DraftJournal | None = None) -> None:
+        """Ask what needs changing and return the assessment shown to its worker.
+
+        What is typed is kept as a draft about the assessment. With ``draft`` (a restart), carry on
+        with it; if the assessment has moved on since, the dialog says so and keeps the text to copy.
+
+        Args:
+            draft: a kept draft of this return to carry on with.
+            journal: where drafts are kept (default: the user's data directory).
+        """
+        a, e = self.detail, self.episode
+        if e is None or (a is None and draft is None):
             return
+        kept_id = draft.data.get("assessment_id") if draft is not None else a.id if a is not None else None
         backend = self._backend
-        dialog = TextDialog("Return the assessment for changes", "What needs changing", "reason",
-                            lambda text: lambda: assessments.return_assessment(backend.uow(), a.id, a.version, text),
-                            self)
+
+        def run(text: str) -> Callable[[], Any]:
+            assert a is not None
+            return lambda: assessments.return_assessment(backend.uow(), a.id, a.version, text)
+
+        dialog = TextDialog("Return the assessment for changes", "What needs changing", "reason", run, self)
+        title = f"Returning the assessment — {e.family_name}"
+        dialog.keep_drafts(RETURN_KIND, backend.display_name,
+                           lambda: (title, {"episode_id": e.id, "assessment_id": kept_id}), "these changes",
+                           journal, draft)
+        if a is None or a.id != kept_id or "return_for_changes" not in a.allowed_actions:
+            why = (f"This assessment is {fmt.status_words(a.status).lower()} now" if a is not None and a.id == kept_id
+                   else "This is no longer the episode's current assessment")
+            dialog.set_no_longer_applies(f"{why}, so it cannot be returned for changes and this cannot be saved. "
+                                         "What you typed is kept below: copy what you need, then close this (Esc).")
         if dialog.exec() and dialog.result_value is not None:
             self._on_done(dialog.result_value, "Assessment returned for changes.")

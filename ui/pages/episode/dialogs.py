@@ -6,7 +6,9 @@ message beside its field and everything typed kept. Only a save that went throug
 A dialog that calls :meth:`ServiceDialog.keep_drafts` keeps what is typed as a draft on this PC
 (:class:`FormDraft`): dropped once saved or discarded (Esc asks), and offered back when the same
 dialog is next opened on the same record, after a crash too. The need dialog does (kind ``"need"``);
-the others can be told to by whoever opens them, which knows what they are about.
+the others can be told to by whoever opens them, which knows what they are about (the episode page
+does for a closure, the assessment tab for a return for changes). One reopened on a record that has
+moved on since says so (:meth:`ServiceDialog.set_no_longer_applies`) and keeps the text to copy.
 """
 
 from __future__ import annotations
@@ -31,14 +33,15 @@ from hubapp.services import needs, plans
 from hubapp.services.session import Backend
 from ui import tasks
 from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
-from ui.widgets.form_draft import About, FormDraft
+from ui.widgets.banner import Banner
+from ui.widgets.form_draft import KeepsDrafts
 
 #: The draft journal's kind for a need being added or changed.
 NEED_KIND = "need"
 
 
-class ServiceDialog(QDialog):
-    """A form dialog whose OK runs a service call in a worker.
+class ServiceDialog(KeepsDrafts, QDialog):
+    """A form dialog whose OK runs a service call in a worker (and, told to, keeps a draft: :class:`KeepsDrafts`).
 
     Args:
         title: the window title.
@@ -50,39 +53,22 @@ class ServiceDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.result_value: Any = None
-        #: What is typed, kept as a draft (see :meth:`keep_drafts`); ``None`` for a dialog that keeps none.
-        self.drafts: FormDraft | None = None
-        self._kept: list[tuple[str, QWidget, str]] = []  # the fields a draft keeps: (name, widget, label)
+        self.banner = Banner(self)
+        self.banner.sig_action_triggered.connect(self.copy_typed)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.summary = ErrorLabel(self)
         self.errors = FieldErrors(self.summary)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(self.form)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-
-    def keep_drafts(self, kind: str, database: str, about: About, what: str,
-                    journal: DraftJournal | None = None) -> FormDraft:
-        """Keep what is typed in the dialog's fields (added so far and from now on) as a draft.
-
-        See :class:`FormDraft`: the dialog offers a kept draft about the same thing as it first shows.
-
-        Args:
-            kind: the draft's kind.
-            database: the open database's name.
-            about: returns the draft's title and what the dialog is about (e.g. ``{"episode_id": 3}``).
-            what: what is unsaved, for the question on leaving, e.g. "this need".
-            journal: where drafts are kept (default: the user's data directory).
-        """
-        self.drafts = FormDraft(self, journal or DraftJournal(), kind, database, about, what=what)
-        for name, widget, label in self._kept:
-            self.drafts.watch(name, widget, label)
-        return self.drafts
 
     def field(self, label: str, name: str, widget: QWidget, keep: bool = True) -> QWidget:
         """Add a labelled input with its error line under it (kept in the draft, if one is kept)."""
@@ -96,9 +82,7 @@ class ServiceDialog(QDialog):
         self.form.addRow(label, box)
         self.errors.add(name, widget, error)
         if keep:
-            self._kept.append((name, widget, label))
-            if self.drafts is not None:
-                self.drafts.watch(name, widget, label)
+            self.keep_field(name, widget, label)
         return widget
 
     def call(self) -> Callable[[], Any] | None:
@@ -106,6 +90,8 @@ class ServiceDialog(QDialog):
         raise NotImplementedError
 
     def _on_buttons_accepted(self) -> None:
+        if self._stale:
+            return
         fn = self.call()
         if fn is None:
             return

@@ -5,6 +5,10 @@ and the next review. Below it the actions the status allows (allocate, start the
 start the plan, hold, close…) and five tabs: the assessment, the plan editor, versions and what
 changed, TAF meetings and reviews, and outcome measurements. Preview and print open from the
 plan, the versions and the meetings.
+
+Closing the episode keeps what is typed as a draft (kind ``"episode_close"``), as the assessment's
+return for changes does (``"assessment_return"``): offered back when the same dialog is next opened
+on the same episode, and after a restart (:meth:`EpisodePage.restore`, from the front door).
 """
 
 from __future__ import annotations
@@ -22,14 +26,16 @@ from hubapp.domain.dto import Changes
 from hubapp.domain.errors import DomainError, NotFound
 from hubapp.domain.meeting_dto import COPY_FAMILY, COPY_MEETING, COPY_PROFESSIONAL
 from hubapp.domain.plan_dto import AllocationInput, EpisodeActionInput, EpisodeDetail, Owner
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import episodes
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
 from ui.app_events import app_events
 from ui.pages.episode.assessment_tab import AssessmentTab
-from ui.pages.episode.dialogs import AllocateDialog, CloseDialog, TextDialog, read_date
+from ui.pages.episode.dialogs import AllocateDialog, CloseDialog, ServiceDialog, TextDialog, read_date
 from ui.pages.episode.field_errors import ErrorLabel
+from ui.pages.episode.kept_drafts import CLOSE_KIND, RETURN_KIND
 from ui.pages.episode.meetings_tab import MeetingsTab
 from ui.pages.episode.outcomes_tab import OutcomesTab
 from ui.pages.episode.plan_tab import PlanTab
@@ -79,6 +85,7 @@ class EpisodePage(QWidget):
         self._episode_id: int | None = None
         self.detail: EpisodeDetail | None = None
         self.print_dialog: PrintDialog | None = None
+        self._kept: tuple[Draft, DraftJournal | None] | None = None  # a kept draft to open once the episode loads
 
         self.back_button = QPushButton(icon("back.svg"), "Back", self)
         self.back_button.setToolTip("Back to the previous page (Alt+Left)")
@@ -138,6 +145,23 @@ class EpisodePage(QWidget):
             self.tabs.setCurrentIndex(tab)
         self._episode_id = episode_id
         self._load()
+
+    def restore(self, draft: Draft, journal: DraftJournal | None = None) -> None:
+        """Open a kept closure or return for changes again (after a restart), on its episode as it is now.
+
+        The episode is loaded first; if it has moved on so that what was typed no longer applies, the
+        dialog says so and keeps the text to copy; it cannot be saved.
+
+        Args:
+            draft: the kept draft (kind :data:`CLOSE_KIND` or :data:`RETURN_KIND`).
+            journal: the journal it came from (default: the user's data directory).
+        """
+        episode_id = draft.data.get("episode_id")
+        if not isinstance(episode_id, int) or draft.kind not in (CLOSE_KIND, RETURN_KIND):
+            self.sig_message.emit(f"{draft.title}: this draft cannot be opened again.")
+            return
+        self._kept = (draft, journal)
+        self.show_episode(episode_id, ASSESSMENT if draft.kind == RETURN_KIND else None)
 
     def refresh(self) -> None:
         """Load the episode again."""
@@ -271,9 +295,23 @@ class EpisodePage(QWidget):
         self.meetings_tab.show_episode(detail)
         self.outcomes_tab.show_episode(detail)
         self.sig_episode_loaded.emit(detail)
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[0].data.get("episode_id") == detail.id:
+            self._reopen(detail, *kept)
+
+    def _reopen(self, detail: EpisodeDetail, draft: Draft, journal: DraftJournal | None) -> None:
+        if draft.kind == CLOSE_KIND:
+            self._close(detail, draft, journal)
+        else:
+            self.tabs.setCurrentIndex(ASSESSMENT)
+            self.assessment_tab.return_for_changes(draft, journal)
 
     def _on_load_failed(self, exc: Exception) -> None:
         self.detail = None
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            self.sig_message.emit(f"{kept[0].title}: the episode could not be loaded. What you typed is still kept "
+                                  "on this PC and is offered again next time.")
         if isinstance(exc, NotFound):
             self.title.setText("Episode not found")
         else:
@@ -344,11 +382,35 @@ class EpisodePage(QWidget):
             dialog = TextDialog("Put the episode on hold", "On hold until", "on_hold_until",
                                 _guarded(hold), self, "dd/mm/yyyy", multiline=False)
         elif action == "close":
-            dialog = CloseDialog(lambda reason, destination, narrative: call(
-                reason=reason, destination=destination, narrative=narrative), self)
+            self._close(e)
+            return
         else:
             self._run(call(), f"{ACTION_LABELS[action].rstrip('…')}: done.")
             return
+        self._exec(dialog)
+
+    def _close(self, e: EpisodeDetail, draft: Draft | None = None, journal: DraftJournal | None = None) -> None:
+        """Ask why the episode closes, keeping what is typed as a draft (carrying on with a kept one)."""
+        backend = self._backend
+
+        def run(reason: str, destination: str, narrative: str) -> Callable[[], Any]:
+            data = EpisodeActionInput(e.id, e.version, "close", reason=reason, destination=destination,
+                                      narrative=narrative)
+            return lambda: episodes.episode_action(backend.uow(), data)
+
+        dialog = CloseDialog(run, self)
+        title = f"Closing the episode — {e.family_name}"
+        dialog.keep_drafts(CLOSE_KIND, backend.display_name, lambda: (title, {"episode_id": e.id}), "this closure",
+                           journal, draft)
+        if "close" not in e.allowed_actions:
+            why = ("This episode has been closed since you typed this, so this closure cannot be saved."
+                   if e.status == "CLOSED" else f"This episode is {fmt.status_words(e.status).lower()} now, so it "
+                   "cannot be closed and this closure cannot be saved.")
+            dialog.set_no_longer_applies(f"{why} What you typed is kept below: copy what you need, then close this "
+                                         "(Esc).")
+        self._exec(dialog)
+
+    def _exec(self, dialog: ServiceDialog) -> None:
         if dialog.exec() and dialog.result_value is not None:
             detail: EpisodeDetail = dialog.result_value
             app_events().publish(detail.changes, self)

@@ -164,7 +164,9 @@ class MeetingsTab(QWidget):
 
     def _offer_draft(self, episode_id: int, meeting_id: int | None) -> Draft | None:
         """A kept, unsaved record of a meeting of this episode: offer it back (``None``: start afresh)."""
-        in_use = {d.autosave.draft_id for d in self._dialogs if shiboken6.isValid(d) and d.autosave is not None}
+        # Only a dialog still open holds its draft: one closed without saving is hidden, not deleted.
+        in_use = {d.autosave.draft_id for d in self._dialogs
+                  if shiboken6.isValid(d) and d.isVisible() and d.autosave is not None}
         for draft in self.journal.drafts(MEETING_DRAFT, self._backend.display_name):
             if draft.id in in_use:
                 continue  # still held by a form of this window

@@ -3,7 +3,7 @@ step-up or step-down.
 
 The front door offers the newest kept draft when the program starts; one of these kinds is handed
 here and opened where it belongs: a step on the Step-downs or Step-ups page (over the transfer as it
-is now), the others from the family record's transfer menu.
+is now, its row selected in the list), the others from the family record's transfer menu.
 """
 
 from __future__ import annotations
@@ -35,7 +35,11 @@ def reopen(window: MainWindow, draft: Draft, journal: DraftJournal | None = None
         down = draft.data.get("direction") == rules.DOWN
         area = window.transfer_area
         window.show_page(STEP_DOWNS if down else STEP_UPS)
-        (area.queue_page if down else area.step_ups_page).triage.restore(draft, journal)
+        page = area.queue_page if down else area.step_ups_page
+        transfer_id = draft.data.get("transfer_id")
+        if isinstance(transfer_id, int):
+            page.select_transfer(transfer_id)  # the list shows which case the dialog is about
+        page.triage.restore(draft, journal)
     elif draft.kind in FAMILY_KINDS:
         window.family_page.transfer_actions.restore(draft, journal)
 

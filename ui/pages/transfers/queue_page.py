@@ -190,6 +190,15 @@ class QueuePage(QWidget):
                     self.tree.setCurrentIndex(index)
                 selection.select(index, flags)
 
+    def select_transfer(self, transfer_id: int) -> None:
+        """Make one transfer the selected item, scrolled into view, if it is in the list; a list still
+        on its way selects it when it arrives."""
+        self._reselect = [transfer_id]
+        index = self.model.index_of(transfer_id)
+        if index.isValid():
+            self.select_ids([transfer_id])
+            self.tree.scrollTo(index)
+
     def act(self, action: str) -> None:
         """Take a step on the selected items (what the keys do)."""
         self.triage.run(action, self.selected_rows())

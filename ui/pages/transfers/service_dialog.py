@@ -16,24 +16,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from hubapp.domain.errors import ConcurrencyConflict, DomainError, IllegalTransition, ValidationError
 from hubapp.domain.transfer_dto import TransferPending
-from hubapp.drafts import Draft, DraftJournal
 from ui import tasks
 from ui.widgets.banner import Banner
-from ui.widgets.form_draft import About, FormDraft
+from ui.widgets.form_draft import KeepsDrafts
 from ui.widgets.form_errors import ErrorLabel, FormErrors
 
-COPY = "Copy what you typed"
 
 W = TypeVar("W", bound=QWidget)
 
 
-class ServiceDialog(QDialog):
+class ServiceDialog(KeepsDrafts, QDialog):
     """A form dialog whose Save runs a service call on the write worker.
 
     Signals:
@@ -56,11 +54,8 @@ class ServiceDialog(QDialog):
         self.setMinimumWidth(520)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.result_value: Any = None
-        #: What is typed, kept as a draft (see :meth:`keep_drafts`); ``None`` for a form that keeps none.
-        self.drafts: FormDraft | None = None
-        self._stale = False
         self.banner = Banner(self)
-        self.banner.sig_action_triggered.connect(self._on_banner_action_triggered)
+        self.banner.sig_action_triggered.connect(self.copy_typed)
         self.errors = FormErrors(self)
         self.intro = QLabel(intro, self)
         self.intro.setWordWrap(True)
@@ -81,42 +76,13 @@ class ServiceDialog(QDialog):
         layout.addWidget(self.leftover)
         layout.addWidget(self.buttons)
 
-    def keep_drafts(self, kind: str, database: str, about: About, what: str, journal: DraftJournal | None = None,
-                    draft: Draft | None = None) -> FormDraft:
-        """Keep what is typed in the fields added from now on as a draft (see :class:`FormDraft`).
-
-        Args:
-            kind: the draft's kind.
-            database: the open database's name.
-            about: returns the draft's title and what the form is about (e.g. ``{"episode_id": 3}``).
-            what: what is unsaved, for the question on leaving, e.g. "this closure".
-            journal: where drafts are kept (default: the user's data directory).
-            draft: a kept draft to carry on with.
-        """
-        self.drafts = FormDraft(self, journal or DraftJournal(), kind, database, about, draft, what)
-        return self.drafts
-
     def field(self, label: str, name: str, widget: W, keep: bool = True) -> W:
         """Add a labelled input, registered under the service's field ``name`` (and kept in the draft)."""
         self.form.addRow(label, self.errors.field(name, widget, self))
         widget.installEventFilter(self)  # Ctrl+Enter saves even from a text box (which takes Enter)
-        if keep and self.drafts is not None:
-            self.drafts.watch(name, widget, label)
+        if keep:
+            self.keep_field(name, widget, label)
         return widget
-
-    def set_no_longer_applies(self, text: str) -> None:
-        """The record moved on, so this can no longer be saved: say so, keep what was typed to copy."""
-        self._stale = True
-        self.save_button.setEnabled(False)
-        self.save_button.hide()  # nothing to save: only closing is left
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
-        self.banner.show_message(text, "warning", COPY if self.drafts is not None else "")
-        self.adjustSize()  # the dialog may be on screen already: make room for the message
-
-    @property
-    def no_longer_applies(self) -> bool:
-        """Whether the form was told it can no longer be saved."""
-        return self._stale
 
     def call(self) -> Callable[[], Any] | None:
         """The service call to run, or ``None`` when the form found a problem itself."""
@@ -170,12 +136,6 @@ class ServiceDialog(QDialog):
             # A pending transfer (closure) or a dropped connection: say so here, keep what was typed.
             message = str(exc) if isinstance(exc, (DomainError, TransferPending)) else "The change could not be saved."
             self.leftover.set_messages([message])
-
-    @Slot()
-    def _on_banner_action_triggered(self) -> None:
-        if self.drafts is not None:
-            QGuiApplication.clipboard().setText(self.drafts.typed_text())
-            self.banner.action.setText("Copied")
 
     # ---- Qt overrides
 

@@ -110,6 +110,15 @@ class StepUpsPage(QWidget):
         row = index.data(ROW_ROLE) if index.isValid() else None
         return row if isinstance(row, TransferRow) else None
 
+    def select_transfer(self, transfer_id: int) -> None:
+        """Make one step-up the chosen row, scrolled into view, if it is in the list; a list still on
+        its way chooses it when it arrives."""
+        self._reselect = transfer_id
+        index = self.model.index_of(transfer_id)
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+
     def act(self, action: str) -> None:
         """Take a step on the chosen step-up."""
         row = self.current_row()

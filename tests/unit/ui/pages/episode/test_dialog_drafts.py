@@ -1,26 +1,42 @@
 """Fault 4 (issue 7) for the episode page's small dialogs: the need dialog keeps what is typed as a
 draft, dropped once saved or discarded, and offered back when a need is next added to the same
-episode, after a crash too; the others keep one when whoever opens them asks."""
+episode, after a crash too; the others keep one when whoever opens them asks. Closing the episode and
+returning the assessment for changes do: their drafts are offered again on the same record, and at
+start after the program died, saying plainly when the record has moved on since."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from hubapp.domain.plan_dto import (
+    AllocationInput,
+    AssessmentDetail,
+    AssessmentInput,
+    EpisodeActionInput,
+)
 from hubapp.drafts import Draft, DraftJournal
+from hubapp.services import assessments, episodes
 from hubapp.services.session import Backend
-from tests.unit.ui.episode_seed import accepted_episode
+from tests.unit.ui.episode_seed import accepted_episode, running_plan
 from tests.unit.ui.seed import Seeded
 from tests.unit.ui.test_draft_recovery import start_window
 from tests.unit.ui.test_episode_page import open_episode
 from ui import tasks
 from ui.dialogs import prompts
-from ui.pages.episode.dialogs import NEED_KIND, CloseDialog, NeedDialog
+from ui.main_window import MainWindow
+from ui.pages.episode.dialogs import NEED_KIND, CloseDialog, NeedDialog, ServiceDialog, TextDialog
+from ui.pages.episode.episode_page import EpisodePage
+from ui.pages.episode.kept_drafts import CLOSE_KIND, RETURN_KIND
+from ui.widgets.form_draft import COPY
 
 NEED = "Jack's attendance is 85%; he misses Mondays."
 
@@ -29,9 +45,10 @@ def need_drafts() -> list[Draft]:
     return DraftJournal().drafts(NEED_KIND)
 
 
-def on_exec(monkeypatch: pytest.MonkeyPatch, *steps: Callable[[NeedDialog], int]) -> list[NeedDialog]:
-    """Replace ``NeedDialog.exec``: each opening shows the dialog and runs the next step; the dialogs seen."""
-    seen: list[NeedDialog] = []
+def on_exec(monkeypatch: pytest.MonkeyPatch, *steps: Callable[[Any], int],
+            cls: type[ServiceDialog] = NeedDialog) -> list[Any]:
+    """Replace ``cls.exec``: each opening shows the dialog and runs the next step; the dialogs seen."""
+    seen: list[Any] = []
     todo = iter(steps)
 
     def exec_(dialog: Any) -> int:
@@ -39,7 +56,7 @@ def on_exec(monkeypatch: pytest.MonkeyPatch, *steps: Callable[[NeedDialog], int]
         dialog.show()
         return next(todo)(dialog)
 
-    monkeypatch.setattr(NeedDialog, "exec", exec_)
+    monkeypatch.setattr(cls, "exec", exec_)
     return seen
 
 
@@ -130,3 +147,288 @@ def test_a_dialog_told_to_keep_a_draft_after_it_was_built_keeps_every_field(
     assert offered == ["Closing the episode — Smith family"] and again.reason.currentData() == "DISENGAGED"
     again._on_done(object())  # noqa: SLF001 - the save went through
     assert DraftJournal().drafts("episode_close") == []
+
+
+
+# ---- Closing the episode, and returning the assessment for changes
+
+SUMMARY = "Mum stopped answering after March; school keeps an eye on Jack."
+CHANGES = "Say what Jack told you himself, and how he was asked."
+
+
+def closing_episode(backend: Backend, seeded: Seeded) -> int:
+    """An episode with a running plan whose closure has started (so it can be closed): the episode id."""
+    episode_id = running_plan(backend, seeded)
+    e = episodes.get_episode(backend.uow(), episode_id)
+    episodes.episode_action(backend.uow(), EpisodeActionInput(e.id, e.version, "start_closure"))
+    return episode_id
+
+
+def close_elsewhere(backend: Backend, episode_id: int) -> None:
+    """A colleague closes the episode on another PC."""
+    e = episodes.get_episode(backend.uow(), episode_id)
+    episodes.episode_action(backend.uow(), EpisodeActionInput(e.id, e.version, "close", reason="DISENGAGED"))
+
+
+def submitted_assessment(backend: Backend, seeded: Seeded) -> int:
+    """An episode whose assessment waits for a manager (so it can be returned): the episode id."""
+    episode_id = accepted_episode(backend, seeded)
+    assert backend.actor is not None
+    e = episodes.get_episode(backend.uow(), episode_id)
+    e = episodes.allocate(backend.uow(), AllocationInput(e.id, e.version, backend.actor.worker_id))
+    e = episodes.episode_action(backend.uow(), EpisodeActionInput(e.id, e.version, "start_assessment"))
+    assert e.assessment is not None
+    a = assessments.save_assessment(backend.uow(), AssessmentInput(
+        e.assessment.id, e.assessment.version, strengths="Warm home.", needs_child_development="Jack misses school.",
+        child_voice="Jack: school is boring.", analysis="Routines first.", level_of_need=2))
+    assessments.submit_assessment(backend.uow(), a.id, a.version)
+    return episode_id
+
+
+def assessment_of(backend: Backend, episode_id: int) -> AssessmentDetail:
+    a = episodes.get_episode(backend.uow(), episode_id).assessment
+    assert a is not None
+    return a
+
+
+def authorise_elsewhere(backend: Backend, episode_id: int) -> None:
+    """A manager authorises the assessment on another PC."""
+    a = assessment_of(backend, episode_id)
+    assessments.authorise_assessment(backend.uow(), a.id, a.version)
+
+
+def type_closure(qtbot: QtBot, dialog: CloseDialog) -> None:
+    dialog.reason.setCurrentIndex(dialog.reason.findData("DISENGAGED"))
+    dialog.reason.activated.emit(dialog.reason.currentIndex())
+    qtbot.keyClicks(dialog.narrative, SUMMARY)
+
+
+def type_changes(qtbot: QtBot, dialog: TextDialog) -> None:
+    qtbot.keyClicks(dialog.text, CHANGES)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One of the two dialogs, and how a test drives it."""
+
+    kind: str
+    cls: type[ServiceDialog]
+    title: str  # the draft's title for the Smith family
+    what: str  # what is unsaved, in the question on leaving
+    text: str  # the long text typed
+    seed: Callable[[Backend, Seeded], int]  # an episode where the dialog's button is on offer
+    press: Callable[[EpisodePage], None]  # the button that opens the dialog
+    type_it: Callable[[QtBot, Any], None]
+    typed: Callable[[Any], str]  # the long text, as the dialog shows it
+    context: Callable[[Backend, int], dict[str, Any]]  # what the draft is about, from the episode id
+    move_on: Callable[[Backend, int], None]  # the record moves on, on another PC
+    moved_on: str  # what the dialog then says
+    saved: Callable[[Backend, int], bool]  # whether the dialog's save went through
+
+
+CLOSE = Case(
+    CLOSE_KIND, CloseDialog, "Closing the episode — Smith family", "this closure", SUMMARY, closing_episode,
+    lambda page: page.action_buttons["close"].click(), type_closure, lambda d: d.narrative.toPlainText(),
+    lambda _b, episode_id: {"episode_id": episode_id}, close_elsewhere,
+    "This episode has been closed since you typed this, so this closure cannot be saved.",
+    lambda backend, episode_id: episodes.get_episode(backend.uow(), episode_id).status == "CLOSED",
+)
+RETURN = Case(
+    RETURN_KIND, TextDialog, "Returning the assessment — Smith family", "these changes", CHANGES,
+    submitted_assessment, lambda page: page.assessment_tab.return_button.click(), type_changes, lambda d: d.value(),
+    lambda backend, episode_id: {"episode_id": episode_id, "assessment_id": assessment_of(backend, episode_id).id},
+    authorise_elsewhere, "This assessment is authorised now, so it cannot be returned for changes",
+    lambda backend, episode_id: assessment_of(backend, episode_id).status == "IN_PROGRESS",
+)
+CASES = pytest.mark.parametrize("case", [CLOSE, RETURN], ids=["close", "return"])
+
+
+def kept(case: Case) -> list[Draft]:
+    return DraftJournal().drafts(case.kind)
+
+
+def typing(qtbot: QtBot, case: Case) -> Callable[[Any], int]:
+    """A step: type into the dialog and wait until the draft is on disk; the dialog stays open."""
+
+    def step(dialog: Any) -> int:
+        case.type_it(qtbot, dialog)
+        qtbot.waitUntil(lambda: any(case.text in str(d.data) for d in kept(case)), timeout=5_000)
+        return 0
+
+    return step
+
+
+def press_ok(qtbot: QtBot, dialog: ServiceDialog) -> int:
+    """A step: OK, and wait for the save to go through or be refused."""
+    dialog._on_buttons_accepted()  # noqa: SLF001 - OK, as the test helpers of the episode page do
+    qtbot.waitUntil(lambda: dialog.result_value is not None or bool(dialog.summary.text()), timeout=10_000)
+    return 1 if dialog.result_value is not None else 0
+
+
+def leave(answer: str, monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], int]:
+    """A step: Esc, answering the question about what was typed with ``answer``."""
+
+    def step(dialog: Any) -> int:
+        monkeypatch.setattr(prompts, "ask_discard", lambda _p, _what, keep=True: answer)
+        dialog.reject()
+        assert not dialog.isVisible()
+        return 0
+
+    return step
+
+
+def restart(backend: Backend, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> tuple[MainWindow, list[str]]:
+    """The program started again: the newest kept draft is offered (and taken)."""
+    window = start_window(backend, qtbot)
+    qtbot.addWidget(window)
+    offered: list[str] = []
+    monkeypatch.setattr(prompts, "ask_restore", lambda _p, d, _n=0: offered.append(d.title) or prompts.RESTORE)
+    window.front_door.offer_drafts()
+    return window, offered
+
+
+def kill(window: MainWindow) -> None:
+    """The program dies: the window and its dialogs are destroyed with no chance to ask or save."""
+    tasks.wait_idle()
+    shiboken6.delete(window)
+
+
+@CASES
+def test_typing_keeps_a_draft_about_the_record_and_saving_drops_it(
+        main_window: MainWindow, backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+        case: Case) -> None:
+    episode_id = case.seed(backend, seeded)
+    drafts_seen: list[Draft] = []
+
+    def type_and_save(dialog: Any) -> int:
+        typing(qtbot, case)(dialog)
+        drafts_seen.extend(kept(case))
+        return press_ok(qtbot, dialog)
+
+    seen = on_exec(monkeypatch, type_and_save, cls=case.cls)
+    context = case.context(backend, episode_id)
+    case.press(open_episode(main_window, qtbot, episode_id))
+    [draft] = drafts_seen
+    assert draft.title == case.title and draft.database == backend.display_name
+    assert {k: v for k, v in draft.data.items() if k != "fields"} == context
+    assert case.text in draft.data["fields"].values()
+    assert seen[0].result_value is not None and case.saved(backend, episode_id)
+    assert kept(case) == []
+
+
+@CASES
+def test_leaving_and_discarding_drops_the_draft(
+        main_window: MainWindow, backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+        case: Case) -> None:
+    episode_id = case.seed(backend, seeded)
+    asked: list[str] = []
+
+    def type_and_leave(dialog: Any) -> int:
+        typing(qtbot, case)(dialog)
+        monkeypatch.setattr(prompts, "ask_discard", lambda _p, what, keep=True: asked.append(what) or prompts.DISCARD)
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
+        return 0
+
+    def nothing_waits(dialog: Any) -> int:
+        assert dialog.drafts is not None and dialog.drafts.waiting() is None
+        return 0
+
+    seen = on_exec(monkeypatch, type_and_leave, nothing_waits, cls=case.cls)
+    page = open_episode(main_window, qtbot, episode_id)
+    case.press(page)
+    assert asked == [case.what] and kept(case) == []
+    case.press(page)  # opened again: a fresh form
+    assert len(seen) == 2 and case.typed(seen[1]) == ""
+
+
+@CASES
+def test_a_kept_draft_is_offered_when_the_dialog_is_opened_again_on_the_same_record(
+        main_window: MainWindow, backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+        case: Case) -> None:
+    episode_id = case.seed(backend, seeded)
+    offered: list[str] = []
+    monkeypatch.setattr(prompts, "ask_restore", lambda _p, d, _n=0: offered.append(d.title) or prompts.RESTORE)
+
+    def restored(dialog: Any) -> int:
+        qtbot.waitUntil(lambda: case.typed(dialog) == case.text, timeout=5_000)
+        return press_ok(qtbot, dialog)
+
+    keep = leave(prompts.KEEP, monkeypatch)
+    seen = on_exec(monkeypatch, lambda d: typing(qtbot, case)(d) or keep(d), restored, cls=case.cls)
+    page = open_episode(main_window, qtbot, episode_id)
+    case.press(page)
+    assert len(kept(case)) == 1 and offered == []
+    case.press(page)
+    assert len(seen) == 2 and offered == [case.title]
+    assert seen[1].result_value is not None and case.saved(backend, episode_id) and kept(case) == []
+
+
+@CASES
+def test_a_draft_typed_when_the_program_died_is_offered_at_start_and_saves(
+        backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, case: Case) -> None:
+    episode_id = case.seed(backend, seeded)
+
+    def restored(dialog: Any) -> int:
+        assert case.typed(dialog) == case.text and not dialog.no_longer_applies  # back as the dialog opens
+        return press_ok(qtbot, dialog)
+
+    seen = on_exec(monkeypatch, typing(qtbot, case), restored, cls=case.cls)
+    first = start_window(backend, qtbot)
+    case.press(open_episode(first, qtbot, episode_id))
+    [draft] = kept(case)
+    kill(first)  # the dialog was open: nobody is asked anything
+
+    window, offered = restart(backend, qtbot, monkeypatch)
+    assert offered == [draft.title] == [case.title]
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    assert window.current_page() == "episode" and window.episode_page.episode_id == episode_id
+    assert seen[1].result_value is not None and case.saved(backend, episode_id) and kept(case) == []
+
+
+@CASES
+def test_a_kept_draft_the_record_has_moved_past_says_so_and_keeps_the_text_to_copy(
+        backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, case: Case) -> None:
+    episode_id = case.seed(backend, seeded)
+
+    def stale(dialog: Any) -> int:
+        assert dialog.no_longer_applies and case.moved_on in dialog.banner.text
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isVisibleTo(dialog)
+        assert case.typed(dialog) == case.text
+        running = tasks.pending_count()
+        dialog._on_buttons_accepted()  # noqa: SLF001 - refused: starts no task
+        assert tasks.pending_count() == running and dialog.isVisible()
+        assert dialog.banner.action.text() == COPY
+        dialog.banner.action.click()
+        assert case.text in QGuiApplication.clipboard().text()
+        assert len(kept(case)) == 1  # kept until the person throws it away
+        return leave(prompts.DISCARD, monkeypatch)(dialog)
+
+    seen = on_exec(monkeypatch, typing(qtbot, case), stale, cls=case.cls)
+    first = start_window(backend, qtbot)
+    case.press(open_episode(first, qtbot, episode_id))
+    kill(first)
+    case.move_on(backend, episode_id)  # meanwhile
+
+    _window, offered = restart(backend, qtbot, monkeypatch)
+    assert offered == [case.title]
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    assert seen[1].result_value is None and kept(case) == []  # thrown away on leaving
+
+
+@CASES
+def test_a_save_refused_as_the_record_moved_on_keeps_the_dialog_and_the_draft(
+        main_window: MainWindow, backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+        case: Case) -> None:
+    episode_id = case.seed(backend, seeded)
+
+    def type_move_on_and_save(dialog: Any) -> int:
+        typing(qtbot, case)(dialog)
+        case.move_on(backend, episode_id)
+        return press_ok(qtbot, dialog)
+
+    seen = on_exec(monkeypatch, type_move_on_and_save, cls=case.cls)
+    case.press(open_episode(main_window, qtbot, episode_id))
+    dialog = seen[0]
+    assert dialog.result_value is None and dialog.summary.text()
+    assert case.typed(dialog) == case.text and len(kept(case)) == 1

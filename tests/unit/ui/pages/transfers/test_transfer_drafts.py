@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain.plan_dto import NeedInput
-from hubapp.domain.transfer_dto import ClosureInput, NeedOutcomeInput, TransferActionInput, TransferDetail
+from hubapp.domain.transfer_dto import (
+    ClosureInput,
+    NeedOutcomeInput,
+    TransferActionInput,
+    TransferDetail,
+)
 from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import closures, context, episodes, needs, transfers
 from hubapp.services.session import Backend
@@ -28,9 +33,15 @@ from ui.pages.transfers.action_dialog import KIND as STEP_KIND
 from ui.pages.transfers.action_dialog import TransferActionDialog
 from ui.pages.transfers.closure_dialog import KIND as CLOSURE_KIND
 from ui.pages.transfers.closure_dialog import ClosureDialog
-from ui.pages.transfers.new_transfer_dialogs import STEP_DOWN_KIND, STEP_UP_KIND, NewStepDownDialog, NewStepUpDialog
+from ui.pages.transfers.new_transfer_dialogs import (
+    STEP_DOWN_KIND,
+    STEP_UP_KIND,
+    NewStepDownDialog,
+    NewStepUpDialog,
+)
 from ui.pages.transfers.queue_page import QueuePage
-from ui.pages.transfers.service_dialog import COPY, ServiceDialog
+from ui.pages.transfers.service_dialog import ServiceDialog
+from ui.widgets.form_draft import COPY
 
 Key = Qt.Key
 REASON = "Risk still too high for early help: two police call-outs this week."
@@ -407,3 +418,32 @@ def test_the_newest_of_several_kept_drafts_is_offered_first(
     assert counted == [(newer.id, 1)] and window.transfer_area.queue_page.triage.dialog is None
     assert {d.id for d in drafts(STEP_KIND)} == {older.id, newer.id}  # "Later" keeps both
 
+
+
+@pytest.mark.parametrize("family", ["Smith", "Khan", "Nowak"])
+def test_a_kept_step_reopened_at_start_selects_its_transfer_in_the_queue(
+        backend: Backend, world: Transfers, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, family: str) -> None:
+    t = world.step_downs[family]
+    DraftJournal().save(STEP_KIND, "3" * 32, f"Decline on the step-down request — {family} family",
+                        backend.display_name, {"transfer_id": t.id, "action": "decline", "direction": "STEP_DOWN",
+                                               "fields": {"note": REASON}})
+    window, offered = restart(backend, qtbot, monkeypatch)
+    assert offered == [f"Decline on the step-down request — {family} family"]
+    page = window.transfer_area.queue_page
+    qtbot.waitUntil(lambda: page.triage.dialog is not None and page.triage.dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)  # the list has loaded too
+    assert [r.id for r in page.selected_rows()] == [t.id]
+    assert page.triage.dialog.rows[0].id == t.id
+
+
+def test_the_step_ups_list_selects_the_transfer_a_kept_step_is_about(
+        backend: Backend, world: Transfers, qtbot: QtBot) -> None:
+    window = start_window(backend, qtbot)
+    qtbot.addWidget(window)
+    page = window.transfer_area.step_ups_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.table.setCurrentIndex(QModelIndex())  # nothing chosen (the only step-up is chosen first otherwise)
+    assert page.current_row() is None
+    page.select_transfer(world.step_up.id)
+    current = page.current_row()
+    assert current is not None and current.id == world.step_up.id
