@@ -7,28 +7,57 @@ starts again from the first page, and a page of an older query is dropped (lates
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from hubapp.domain.dto import Page, RequestFilter, RequestRow
 from ui import formatting as fmt
-from ui.models.base import ACCESSIBLE_TEXT, CENTRE, RAG_ROLE, Column, Index, RowTableModel
+from ui.models.base import (
+    ACCESSIBLE_TEXT,
+    ALIGNMENT,
+    CENTRE,
+    DISPLAY,
+    FAMILY_ID_ROLE,
+    ITEM_FLAGS,
+    KEY_ROLE,
+    LEFT,
+    NO_FLAGS,
+    RAG_ROLE,
+    ROW_ROLE,
+    TOOLTIP,
+    Column,
+    Index,
+)
 
 #: ``loader(filter, on_done, on_error)`` starts loading one page and calls back on the GUI thread.
 PageLoader = Callable[[RequestFilter, Callable[[Page[RequestRow]], None], Callable[[Exception], None]], None]
 
 PAGE_SIZE = 100
 
+_HORIZONTAL = Qt.Orientation.Horizontal
+_LEFT = int(LEFT.value)
+
 
 def _rag_word(r: RequestRow) -> str:
     return r.rag.capitalize() if r.rag else ""
 
 
-class RequestsModel(RowTableModel[RequestRow]):
+class RequestsModel(QStandardItemModel):
     """Rows of ``RequestRow`` for one ``RequestFilter``, paged lazily.
+
+    Every cell holds its text, tooltip and alignment, the row's DTO (``ROW_ROLE``), the request's id
+    (``KEY_ROLE``), its family (``FAMILY_ID_ROLE``) and RAG (``RAG_ROLE``); the RAG cell also holds
+    its accessible text. The cells are Qt's own items, filled once when a page arrives, so painting
+    the table asks no Python code for any cell: over a Python ``data()``, a repaint of a full window
+    of the inbox (27 rows) made about 2,500 calls into Python, seven roles and two ``flags`` a cell,
+    and took 20 ms of thread CPU time against 13 ms so; filling a page of 100 rows takes about 5 ms.
+
+    The first page of a query replaces every row (a reset); a further page is inserted after the rows
+    loaded, so the view keeps its scroll position and selection.
 
     Signals:
         sig_total_changed(int): how many requests match the filter.
@@ -39,6 +68,7 @@ class RequestsModel(RowTableModel[RequestRow]):
     Args:
         loader: starts an asynchronous page load.
         parent: the owning object.
+        page_size: how many requests a page holds.
     """
 
     # ---- Signals
@@ -47,7 +77,7 @@ class RequestsModel(RowTableModel[RequestRow]):
     sig_page_loaded = Signal(int)
     sig_load_failed = Signal(object)
 
-    columns = (
+    columns: tuple[Column[RequestRow], ...] = (
         Column("RAG", _rag_word, header_tip="Red, amber or green against the front-door timescale"),
         Column("Received", lambda r: fmt.uk_datetime(r.received_at)),
         Column("Family", lambda r: r.family_name),
@@ -76,7 +106,13 @@ class RequestsModel(RowTableModel[RequestRow]):
     }
 
     def __init__(self, loader: PageLoader, parent: QObject | None = None, page_size: int = PAGE_SIZE) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(self.columns), parent)
+        self.invisibleRootItem().setFlags(NO_FLAGS)  # flags() of the root, as a table model says
+        self._aligns = [int(column.align.value) for column in self.columns]
+        #: Per column: its text, its tooltip and its alignment when not the prototype's (filling runs per cell).
+        self._plan = [(column.text, column.tooltip, align if align != _LEFT else None)
+                      for column, align in zip(self.columns, self._aligns, strict=True)]
+        self._rows: list[RequestRow] = []
         self._loader = loader
         self._page_size = page_size
         self._filter = RequestFilter(limit=page_size)
@@ -120,6 +156,18 @@ class RequestsModel(RowTableModel[RequestRow]):
         self.set_filter(replace(self._filter, order_by=order_by, descending=descending))
         return True
 
+    def set_rows(self, rows: Sequence[RequestRow]) -> None:
+        """Replace every row (a reset)."""
+        self._replace_rows(rows)
+
+    def rows(self) -> tuple[RequestRow, ...]:
+        """The rows, in order."""
+        return tuple(self._rows)
+
+    def row_at(self, row: int) -> RequestRow | None:
+        """The DTO of one row, or ``None`` out of range."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
     def row_index_of(self, request_id: int) -> int:
         """The row showing a request, or -1."""
         return next((i for i, r in enumerate(self._rows) if r.id == request_id), -1)
@@ -132,13 +180,49 @@ class RequestsModel(RowTableModel[RequestRow]):
         """The family the request is about."""
         return row.family_id
 
-    def extra_data(self, row: RequestRow, column: int, role: int) -> Any:
-        """The RAG colour key for the chip delegate."""
-        if role == RAG_ROLE:
-            return row.rag
-        if role == ACCESSIBLE_TEXT and column == self.RAG:
-            return f"{_rag_word(row)} against the timescale"
-        return None
+    # ---- Cells
+
+    def _replace_rows(self, rows: Sequence[RequestRow]) -> None:
+        """Every cell again, as one reset (no signal for each row removed or added)."""
+        self.beginResetModel()
+        blocked = self.blockSignals(True)  # the reset says it all; no removal or insertion signals inside it
+        try:
+            self.removeRows(0, self.rowCount())
+            self._rows = list(rows)
+            root = self.invisibleRootItem()
+            for r in self._rows:
+                root.appendRow(self._cells(r))
+        finally:
+            self.blockSignals(blocked)
+            self.endResetModel()
+
+    def _cells(self, r: RequestRow) -> list[QStandardItem]:
+        """One request's row of cells, holding every role a cell answers.
+
+        The roles every cell shares are set once on a prototype that each cell clones. The items go
+        straight to the model: a wrapper of a cloned item is not valid once the model owns it.
+        """
+        proto = QStandardItem()
+        proto.setFlags(ITEM_FLAGS)
+        proto.setData(r, ROW_ROLE)
+        proto.setData(self.key(r), KEY_ROLE)
+        proto.setData(self.family_id(r), FAMILY_ID_ROLE)
+        proto.setData(r.rag, RAG_ROLE)  # the chip delegate's colour key
+        proto.setData(_LEFT, ALIGNMENT)
+        clone = proto.clone
+        cells = []
+        for text, tooltip, align in self._plan:
+            cell = clone()
+            cell.setData(text(r), DISPLAY)
+            if tooltip is not None:
+                tip = tooltip(r)
+                if tip:
+                    cell.setData(tip, TOOLTIP)
+            if align is not None:
+                cell.setData(align, ALIGNMENT)
+            cells.append(cell)
+        cells[self.RAG].setData(f"{_rag_word(r)} against the timescale", ACCESSIBLE_TEXT)
+        return cells
 
     # ---- Loading
 
@@ -161,14 +245,12 @@ class RequestsModel(RowTableModel[RequestRow]):
             return
         self._set_loading(False)
         if page.offset == 0:
-            self.beginResetModel()
-            self._rows = list(page.rows)
-            self.endResetModel()
+            self._replace_rows(page.rows)
         elif page.offset == len(self._rows) and page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
-            self.endInsertRows()
+            root = self.invisibleRootItem()
+            for r in page.rows:  # row insertions, no reset: the view keeps scroll and selection
+                root.appendRow(self._cells(r))
         if page.total != self._total:
             self._total = page.total
             self.sig_total_changed.emit(page.total)
@@ -180,7 +262,26 @@ class RequestsModel(RowTableModel[RequestRow]):
         self._set_loading(False)
         self.sig_load_failed.emit(exc)
 
-    # ---- Qt overrides
+    # ---- Qt overrides (none is asked per cell: a view asks them for its header or at the end of the list)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: D102
+        # Answered here, not by header items: rows have no header (a standard model numbers them).
+        if orientation != _HORIZONTAL or not (0 <= section < len(self.columns)):
+            return None
+        column = self.columns[section]
+        if role == DISPLAY:
+            return column.title
+        if role == TOOLTIP:
+            return column.header_tip or None
+        if role == ALIGNMENT:
+            return self._aligns[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # noqa: D102
+        # Sorting is done in SQL (sort_by_column); the rows must stay in the order they were loaded.
+        return
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, D102
         if parent.isValid() or self._loading or self._total is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
 from tests.unit.ui.seed import Seeded
@@ -71,6 +72,32 @@ def test_clicking_a_header_sorts_in_the_database(main_window: MainWindow, qtbot:
     header.setSortIndicator(RequestsModel.CHILDREN, Qt.SortOrder.AscendingOrder)
     assert header.sortIndicatorSection() == RequestsModel.FAMILY
     assert page.model.filter.order_by == "family_name"
+
+
+def _click_header(qtbot: QtBot, header: QHeaderView, section: int) -> None:
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    assert 0 < x < header.viewport().width()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_a_mouse_click_on_a_header_sorts_and_again_reverses(main_window: MainWindow, qtbot: QtBot) -> None:
+    page = main_window.referrals_page
+    header = page.table.horizontalHeader()
+    with qtbot.waitSignal(page.sig_requests_loaded, timeout=10_000):
+        _click_header(qtbot, header, RequestsModel.FAMILY)
+    assert _families(main_window) == ["Khan family", "Nowak family", "Smith family"]
+    assert header.sortIndicatorSection() == RequestsModel.FAMILY
+    with qtbot.waitSignal(page.sig_requests_loaded, timeout=10_000):
+        _click_header(qtbot, header, RequestsModel.FAMILY)
+    assert _families(main_window) == ["Smith family", "Nowak family", "Khan family"]
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    # Each row's cells still belong together after the rows came back in another order.
+    model = page.model
+    for r, row in enumerate(model.rows()):
+        assert model.index(r, RequestsModel.FAMILY).data() == row.family_name
+        assert model.index(r, RequestsModel.HUB).data(KEY_ROLE) == row.id
+    _click_header(qtbot, header, RequestsModel.CHILDREN)  # cannot sort: nothing changes
+    assert header.sortIndicatorSection() == RequestsModel.FAMILY and model.filter.descending
 
 
 def test_enter_on_a_request_opens_its_family(main_window: MainWindow, seeded: Seeded, qtbot: QtBot) -> None:
