@@ -4,8 +4,9 @@
 request; on a family's page, a request for that family), Ctrl+Shift+N (new family), the
 inbox's View/Decide buttons (Ctrl+I, Ctrl+D), and the Search page's "Add a new family". It also
 offers back unsaved drafts: at start (:meth:`offer_drafts`: a request, a new family, a decision, a
-transfer dialog's, or an episode's closure or assessment return), and when a new request is started
-while one is waiting. (A decision, a transfer form or an episode dialog offers its own kept draft
+transfer dialog's, or one typed on an episode: its closure, an assessment return, a meeting record, a
+need or edits to the plan, reopened on the episode's right tab), and when a new request is started
+while one is waiting. (A decision, a transfer form or an episode's form offers its own kept draft
 when it is opened again on the same record.)
 """
 

@@ -34,8 +34,8 @@ def accepted_episode(backend: Backend, seeded: Seeded, surname: str = "Smith") -
     return decided.episode_id
 
 
-def running_plan(backend: Backend, seeded: Seeded) -> int:
-    """An episode with an authorised assessment and an agreed, running version 1: the episode id."""
+def submitted_assessment(backend: Backend, seeded: Seeded) -> int:
+    """An allocated episode whose assessment waits for a manager (so it can be returned): the episode id."""
     episode_id = accepted_episode(backend, seeded)
     assert backend.actor is not None
     e = episodes.get_episode(backend.uow(), episode_id)
@@ -45,7 +45,15 @@ def running_plan(backend: Backend, seeded: Seeded) -> int:
     a = assessments.save_assessment(backend.uow(), AssessmentInput(
         e.assessment.id, e.assessment.version, strengths="Warm home.", needs_child_development="Jack misses school.",
         child_voice="Jack: school is boring.", analysis="Routines first.", level_of_need=2))
-    a = assessments.submit_assessment(backend.uow(), a.id, a.version)
+    assessments.submit_assessment(backend.uow(), a.id, a.version)
+    return episode_id
+
+
+def running_plan(backend: Backend, seeded: Seeded) -> int:
+    """An episode with an authorised assessment and an agreed, running version 1: the episode id."""
+    episode_id = submitted_assessment(backend, seeded)
+    a = episodes.get_episode(backend.uow(), episode_id).assessment
+    assert a is not None
     assessments.authorise_assessment(backend.uow(), a.id, a.version)
     family = families.get_family(backend.uow(), seeded.family_ids["Smith"], log_view=False)
     sarah = next(m.person_id for m in family.members if m.given_name == "Sarah")

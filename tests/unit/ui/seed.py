@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hubapp.domain.dto import AddressInput, DecisionInput, NewFamily, NewPerson, NewRequest
-from hubapp.services import families, reference, referrals
+from hubapp.services import context, families, reference, referrals
 from hubapp.services.session import Backend
 
 
@@ -21,6 +21,18 @@ def nhs_number(seed: int) -> str:
         if check != 10:
             return digits + str(check)
         n += 1
+
+
+def signed_in(url: str) -> Backend:
+    """A backend on ``url``, at head and signed in; on PostgreSQL as the test server's login, made a
+    worker of a default hub (as a person signing in for the first time would be)."""
+    b = Backend(url)
+    b.prepare()
+    if not b.is_embedded:
+        context.ensure_default_hub(b.uow(), "My hub")
+        context.ensure_local_worker(b.uow(), "postgres")  # the test server's login
+    b.sign_in()
+    return b
 
 
 @dataclass(frozen=True)

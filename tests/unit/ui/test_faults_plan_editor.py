@@ -19,26 +19,16 @@ from pytestqt.qtbot import QtBot
 
 from hubapp.domain.plan_dto import PlanActionInput, PlanDetail, PlanGoalInput, PlanInput
 from hubapp.drafts import DraftJournal
-from hubapp.services import context, episodes, plans
+from hubapp.services import episodes, plans
 from hubapp.services.session import Backend
 from tests.unit.ui.conftest import _drain
 from tests.unit.ui.episode_seed import running_plan
-from tests.unit.ui.seed import Seeded, seed
+from tests.unit.ui.seed import Seeded, seed, signed_in
 from ui import tasks
 from ui.dialogs import prompts
 from ui.main_window import MainWindow
 from ui.pages.episode.plan_model import WHAT
 from ui.pages.episode.plan_tab import DRAFT_KIND, PlanTab
-
-
-def _backend(url: str) -> Backend:
-    b = Backend(url)
-    b.prepare()
-    if not b.is_embedded:
-        context.ensure_default_hub(b.uow(), "My hub")
-        context.ensure_local_worker(b.uow(), "postgres")  # the test server's login
-    b.sign_in()
-    return b
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -49,13 +39,13 @@ def url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def world(url: str, qtbot: QtBot) -> Iterator[tuple[Backend, Backend, int]]:
     """My backend, another person's backend on the same database, and an episode with a draft plan."""
-    mine = _backend(url)
+    mine = signed_in(url)
     seeded = seed(mine)
     episode_id = running_plan(mine, seeded)
     e = episodes.get_episode(mine.uow(), episode_id)
     assert e.current_plan_id is not None
     plans.new_version(mine.uow(), e.current_plan_id)
-    theirs = _backend(url)
+    theirs = signed_in(url)
     yield mine, theirs, episode_id
     _drain(qtbot)
     theirs.close()

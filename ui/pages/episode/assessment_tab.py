@@ -1,7 +1,9 @@
 """The Early Help Assessment editor: the whole family's strengths, needs in the three domains, the
 child's voice and the analysis, the level of need, and optional CIN factors; then submit it to a
 manager, who authorises it or returns it for changes. What the manager types when returning it is
-kept as a draft (kind ``"assessment_return"``) until it is saved or discarded.
+kept as a draft (kind ``"assessment_return"``) until it is saved or discarded; a return refused because
+the assessment changed meanwhile asks the episode page to reload (and, if the manager chose "Reload and
+re-apply", to open the return again over the assessment as it is now).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from hubapp.services import assessments
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
-from ui.pages.episode.dialogs import TextDialog
+from ui.pages.episode.dialogs import TextDialog, run_modal
 from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
 from ui.pages.episode.kept_drafts import RETURN_KIND
 
@@ -45,11 +47,14 @@ class AssessmentTab(QWidget):
     Signals:
         sig_changed(object): a save or step went through; the ``Changes``.
         sig_message(str): a short message for the status bar.
+        sig_reload_requested(object): a dialog's save was refused as stale: reload the episode, then
+            open this kept draft again over it (a ``(Draft, DraftJournal)``, or ``None``).
     """
 
     # ---- Signals
     sig_changed = Signal(object)
     sig_message = Signal(str)
+    sig_reload_requested = Signal(object)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -320,5 +325,5 @@ class AssessmentTab(QWidget):
                    else "This is no longer the episode's current assessment")
             dialog.set_no_longer_applies(f"{why}, so it cannot be returned for changes and this cannot be saved. "
                                          "What you typed is kept below: copy what you need, then close this (Esc).")
-        if dialog.exec() and dialog.result_value is not None:
-            self._on_done(dialog.result_value, "Assessment returned for changes.")
+        run_modal(dialog, lambda returned: self._on_done(returned, "Assessment returned for changes."),
+                  self.sig_reload_requested.emit)

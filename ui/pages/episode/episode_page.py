@@ -7,8 +7,11 @@ changed, TAF meetings and reviews, and outcome measurements. Preview and print o
 plan, the versions and the meetings.
 
 Closing the episode keeps what is typed as a draft (kind ``"episode_close"``), as the assessment's
-return for changes does (``"assessment_return"``): offered back when the same dialog is next opened
-on the same episode, and after a restart (:meth:`EpisodePage.restore`, from the front door).
+return for changes does (``"assessment_return"``), a need, a meeting record and the plan's edits:
+offered back when the same form is next opened on the same episode, and after a restart
+(:meth:`EpisodePage.restore`, from the front door), on the right tab. A dialog whose save lost a race
+and whose person chose "Reload and re-apply" comes back the same way: the episode is reloaded, then
+the dialog opens again over it with what was typed. Every dialog is deleted once it has closed.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from ui import formatting as fmt
 from ui import tasks
 from ui.app_events import app_events
 from ui.pages.episode.assessment_tab import AssessmentTab
-from ui.pages.episode.dialogs import AllocateDialog, CloseDialog, ServiceDialog, TextDialog, read_date
+from ui.pages.episode.dialogs import (
+    AllocateDialog, CloseDialog, Kept, ServiceDialog, TextDialog, read_date, run_modal,
+)
 from ui.pages.episode.field_errors import ErrorLabel
-from ui.pages.episode.kept_drafts import CLOSE_KIND, RETURN_KIND
+from ui.pages.episode.kept_drafts import CLOSE_KIND, KINDS, MEETING_KIND, NEED_KIND, PLAN_KIND, RETURN_KIND
 from ui.pages.episode.meetings_tab import MeetingsTab
 from ui.pages.episode.outcomes_tab import OutcomesTab
 from ui.pages.episode.plan_tab import PlanTab
@@ -52,6 +57,8 @@ ACTION_LABELS = {
 STATUS_KIND = {"AWAITING_ALLOCATION": "amber", "CLOSED": "neutral", "ON_HOLD": "amber", "CLOSING": "amber",
                "PAUSED_STEPPED_UP": "amber"}
 ASSESSMENT, PLAN, VERSIONS, MEETINGS, OUTCOMES = range(5)
+#: The tab a kept draft of each kind is typed on (a closure: the tab shown stays).
+_TAB_OF = {RETURN_KIND: ASSESSMENT, NEED_KIND: PLAN, PLAN_KIND: PLAN, MEETING_KIND: MEETINGS}
 
 
 class EpisodePage(QWidget):
@@ -123,6 +130,7 @@ class EpisodePage(QWidget):
             tab.sig_changed.connect(self._on_tab_changed)
         for tab in (self.assessment_tab, self.plan_tab, self.meetings_tab):
             tab.sig_message.connect(self.sig_message)
+            tab.sig_reload_requested.connect(self._on_tab_reload_requested)
         self.plan_tab.sig_print_requested.connect(self.print_plan)
         self.versions_tab.sig_print_requested.connect(self.print_plan)
         self.meetings_tab.sig_print_requested.connect(self.print_meeting)
@@ -147,21 +155,21 @@ class EpisodePage(QWidget):
         self._load()
 
     def restore(self, draft: Draft, journal: DraftJournal | None = None) -> None:
-        """Open a kept closure or return for changes again (after a restart), on its episode as it is now.
+        """Open a kept draft again (after a restart), on its episode as it is now, where it was typed.
 
-        The episode is loaded first; if it has moved on so that what was typed no longer applies, the
-        dialog says so and keeps the text to copy; it cannot be saved.
+        The episode is loaded first, on the draft's tab; if it has moved on so that what was typed no
+        longer applies, the dialog says so and keeps the text to copy; it cannot be saved.
 
         Args:
-            draft: the kept draft (kind :data:`CLOSE_KIND` or :data:`RETURN_KIND`).
+            draft: the kept draft (one of the kinds of :data:`ui.pages.episode.kept_drafts.KINDS`).
             journal: the journal it came from (default: the user's data directory).
         """
         episode_id = draft.data.get("episode_id")
-        if not isinstance(episode_id, int) or draft.kind not in (CLOSE_KIND, RETURN_KIND):
+        if not isinstance(episode_id, int) or draft.kind not in KINDS:
             self.sig_message.emit(f"{draft.title}: this draft cannot be opened again.")
             return
         self._kept = (draft, journal)
-        self.show_episode(episode_id, ASSESSMENT if draft.kind == RETURN_KIND else None)
+        self.show_episode(episode_id, _TAB_OF.get(draft.kind))
 
     def refresh(self) -> None:
         """Load the episode again."""
@@ -300,11 +308,18 @@ class EpisodePage(QWidget):
             self._reopen(detail, *kept)
 
     def _reopen(self, detail: EpisodeDetail, draft: Draft, journal: DraftJournal | None) -> None:
+        if draft.kind in _TAB_OF:
+            self.tabs.setCurrentIndex(_TAB_OF[draft.kind])
         if draft.kind == CLOSE_KIND:
             self._close(detail, draft, journal)
-        else:
-            self.tabs.setCurrentIndex(ASSESSMENT)
+        elif draft.kind == RETURN_KIND:
             self.assessment_tab.return_for_changes(draft, journal)
+        elif draft.kind == NEED_KIND:
+            self.plan_tab.needs.restore(draft, journal)
+        elif draft.kind == PLAN_KIND:
+            self.plan_tab.restore(draft)
+        elif draft.kind == MEETING_KIND:
+            self.meetings_tab.restore(draft, journal)
 
     def _on_load_failed(self, exc: Exception) -> None:
         self.detail = None
@@ -326,6 +341,15 @@ class EpisodePage(QWidget):
 
     def _on_tab_changed(self, changes: Changes) -> None:
         app_events().publish(changes, self)
+        self._load()
+
+    def _on_tab_reload_requested(self, kept: Kept | None) -> None:
+        """A tab's dialog was refused as stale: load the episode again (and open the dialog again over it)."""
+        self._reload(kept)
+
+    def _reload(self, kept: Kept | None) -> None:
+        if kept is not None:
+            self._kept = kept
         self._load()
 
     def _run(self, fn: Callable[[], Any], message: str) -> None:
@@ -355,12 +379,12 @@ class EpisodePage(QWidget):
         def run(worker_id: int) -> Callable[[], Any]:
             return lambda: episodes.allocate(backend.uow(), AllocationInput(e.id, e.version, worker_id))
 
-        dialog = AllocateDialog(workers, e.lead_worker_id, run, self)
-        if dialog.exec() and dialog.result_value is not None:
-            detail: EpisodeDetail = dialog.result_value
+        def saved(detail: EpisodeDetail) -> None:
             self.sig_message.emit(f"{detail.lead_worker} is the lead practitioner.")
             app_events().publish(detail.changes, self)
             self._load()
+
+        run_modal(AllocateDialog(workers, e.lead_worker_id, run, self), saved, self._reload)
 
     def _do_action(self, action: str) -> None:
         e = self.detail
@@ -411,10 +435,11 @@ class EpisodePage(QWidget):
         self._exec(dialog)
 
     def _exec(self, dialog: ServiceDialog) -> None:
-        if dialog.exec() and dialog.result_value is not None:
-            detail: EpisodeDetail = dialog.result_value
+        def saved(detail: EpisodeDetail) -> None:
             app_events().publish(detail.changes, self)
             self._load()
+
+        run_modal(dialog, saved, self._reload)
 
     def _open_print(self, render: Callable[[str], Any], copies: tuple[str, ...]) -> None:
         if self.print_dialog is not None:

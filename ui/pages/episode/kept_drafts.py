@@ -1,9 +1,11 @@
 """Opening kept episode drafts again after a restart: an episode's closure, an assessment returned for
-changes.
+changes, a meeting record, a need, edits to the plan.
 
 The front door offers the newest kept draft when the program starts; one of these kinds is handed here
-and opened on the episode page, over the episode as it is now (:meth:`EpisodePage.restore`). This
-module is light on purpose: the episode page itself loads only when it is first needed.
+and opened on the episode page, on the right tab, over the episode as it is now
+(:meth:`EpisodePage.restore`). The same way opens a dialog again after "Reload and re-apply". This
+module is light on purpose: the episode page itself loads only when it is first needed, so the kinds
+are defined here and the heavier modules import them from here.
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ if TYPE_CHECKING:
 CLOSE_KIND = "episode_close"
 #: The draft journal's kind for the changes asked of a submitted assessment, while they are typed.
 RETURN_KIND = "assessment_return"
+#: The draft journal's kind for a meeting record being typed (arranging one keeps no draft).
+MEETING_KIND = "meeting"
+#: The draft journal's kind for a need being added or changed.
+NEED_KIND = "need"
+#: The draft journal's kind for edits to a draft version of the plan.
+PLAN_KIND = "plan"
 #: Every kind of episode draft offered at start.
-KINDS = frozenset({CLOSE_KIND, RETURN_KIND})
+KINDS = frozenset({CLOSE_KIND, RETURN_KIND, MEETING_KIND, NEED_KIND, PLAN_KIND})
 
 
 def reopen(window: MainWindow, draft: Draft, journal: DraftJournal | None = None) -> None:
-    """Open a kept episode draft (one of :data:`KINDS`) in its dialog, on its episode, with what was typed.
+    """Open a kept episode draft (one of :data:`KINDS`) where it was typed, on its episode, with what was typed.
 
     Args:
         window: the main window (its episode page).
@@ -35,4 +43,4 @@ def reopen(window: MainWindow, draft: Draft, journal: DraftJournal | None = None
     window.show_page("episode")
 
 
-__all__ = ["CLOSE_KIND", "KINDS", "RETURN_KIND", "reopen"]
+__all__ = ["CLOSE_KIND", "KINDS", "MEETING_KIND", "NEED_KIND", "PLAN_KIND", "RETURN_KIND", "reopen"]

@@ -4,7 +4,9 @@ the next review date it leads to shown as it is chosen.
 
 A meeting record is long to type, so while it is typed it is kept as a draft on this PC
 (:class:`DraftAutosave`, kind ``"meeting"``), removed once recorded or deliberately discarded,
-and offered back the next time a meeting of the episode is recorded (after a crash too).
+and offered back the next time a meeting of the episode is recorded, and at start after a crash
+(``MeetingsTab.restore``). A record that lost a race can be opened again over the meeting as it is
+now ("Reload and re-apply"), one that no longer applies keeps its text to copy.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateTimeEdit, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -28,12 +31,14 @@ from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import meetings
 from hubapp.services.session import Backend
 from ui.dialogs import prompts
-from ui.pages.episode.dialogs import ServiceDialog, read_date
+from ui.pages.episode.dialogs import REAPPLIED, Kept, ServiceDialog, read_date
 from ui.pages.episode.field_errors import ErrorLabel
+from ui.pages.episode.kept_drafts import MEETING_KIND
 from ui.widgets.draft_autosave import DraftAutosave
+from ui.widgets.form_draft import COPY
 
 #: The draft journal's kind for meeting records.
-DRAFT_KIND = "meeting"
+DRAFT_KIND = MEETING_KIND
 
 RATINGS = (("", "Choose…"), ("IMPROVED", "Improved"), ("NO_CHANGE", "No change"), ("WORSE", "Worse"))
 NAME, ROLE, AGENCY, PRESENT = range(4)
@@ -118,6 +123,7 @@ class MeetingDialog(ServiceDialog):
             if draft is not None:
                 self.restore(draft.data)
                 self._dirty = True
+                self.show_reapplied(draft)
             self._watch_edits()
 
     # ---- Drafts
@@ -170,6 +176,61 @@ class MeetingDialog(ServiceDialog):
         self.decision.setCurrentIndex(max(0, self.decision.findData(data.get("decision"))))
         self.notes.setPlainText(str(data.get("notes") or ""))
         self._update_next_review()
+
+    def typed_text(self) -> str:
+        """The record as typed, as plain text to copy."""
+        people = []
+        for name, role, agency, present in self.state()["attendees"]:
+            about = ", ".join(t for t in (role, agency) if t)
+            people.append(f"- {name}" + (f" ({about})" if about else "") + ("" if present else " — did not come"))
+        progress = []
+        for row in range(self.progress.rowCount()):
+            goal, rating = self.progress.item(row, 0), self.progress.cellWidget(row, 1)
+            score, comment = self.progress.item(row, 2), self.progress.item(row, 3)
+            said = [rating.currentText() if isinstance(rating, QComboBox) and rating.currentData() else "",
+                    f"score {score.text()}" if score and score.text().strip() else "",
+                    comment.text() if comment else ""]
+            if any(said):
+                progress.append(f"- {goal.text() if goal else ''}: " + "; ".join(t for t in said if t))
+        parts = [f"Meeting: {self.kind.currentText()}", f"Held on: {self.held_on.text()}",
+                 f"Where: {self.location.text()}", "Who was invited and who came:\n" + "\n".join(people)]
+        if progress:
+            parts.append("Progress on each goal:\n" + "\n".join(progress))
+        if self.decision.currentData():
+            parts.append(f"Decision: {self.decision.currentText()}")
+        if self.notes.toPlainText().strip():
+            parts.append(f"Notes on the decision:\n{self.notes.toPlainText()}")
+        return "\n\n".join(parts)
+
+    def keeps_typing(self) -> bool:  # noqa: D102 - a record keeps its own draft (arranging keeps none)
+        return self.autosave is not None
+
+    def kept_for_reapply(self) -> Kept | None:  # noqa: D102 - see ServiceDialog.kept_for_reapply
+        autosave = self.autosave
+        if autosave is None:
+            return None
+        autosave.touch()
+        if not autosave.flush():
+            return None
+        draft = autosave.journal.load(autosave.draft_id)
+        if draft is None:
+            return None
+        try:
+            draft = autosave.journal.save(draft.kind, draft.id, draft.title, draft.database,
+                                          {**draft.data, REAPPLIED: self.reapplied_note()})
+        except OSError:
+            pass  # the record is written already; only the note is lost
+        return draft, autosave.journal
+
+    def set_no_longer_applies(self, text: str) -> None:  # noqa: D102 - the record's own draft: offer to copy it
+        super().set_no_longer_applies(text)
+        if self.autosave is not None:
+            self.banner.show_message(text, "warning", COPY)
+
+    def copy_typed(self) -> None:  # noqa: D102 - the record's own draft, not a FormDraft
+        if self.autosave is not None:
+            QGuiApplication.clipboard().setText(self.typed_text())
+            self.banner.action.setText("Copied")
 
     def _snapshot(self) -> tuple[str, dict[str, Any]]:
         return f"Meeting record for the {self._episode.family_name}", self.state()

@@ -1,7 +1,14 @@
 """TAF meetings and reviews of an episode: when the next review is due (flagged when overdue), the
-meetings held and arranged, and the buttons to arrange, record, cancel or print one."""
+meetings held and arranged, and the buttons to arrange, record, cancel or print one.
+
+A meeting record kept as a draft is offered back when a meeting is next recorded, and opens again
+here after a restart or after "Reload and re-apply" (:meth:`MeetingsTab.restore`). Each dialog is
+deleted once it has closed."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Signal
@@ -16,6 +23,7 @@ from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui import tasks
 from ui.models.base import Column, RowTableModel
+from ui.pages.episode.dialogs import run_modal
 from ui.pages.episode.field_errors import ErrorLabel
 from ui.dialogs import prompts
 from ui.pages.episode.meeting_dialog import DRAFT_KIND as MEETING_DRAFT
@@ -55,18 +63,21 @@ class MeetingsTab(QWidget):
         sig_changed(object): a meeting was arranged, recorded or cancelled (the ``Changes``).
         sig_print_requested(int): preview and print this meeting's record.
         sig_message(str): a short message for the status bar.
+        sig_reload_requested(object): a record's save was refused as stale: reload the episode, then
+            open this kept draft again over it (a ``(Draft, DraftJournal)``, or ``None``).
     """
 
     # ---- Signals
     sig_changed = Signal(object)
     sig_print_requested = Signal(int)
     sig_message = Signal(str)
+    sig_reload_requested = Signal(object)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._backend = backend
         self.journal = DraftJournal()  # unsaved meeting records (kept while typed, offered back)
-        self._dialogs: list[MeetingDialog] = []
+        self._dialogs: list[MeetingDialog] = []  # open ones hold their drafts (closed ones are deleted)
         self.episode: EpisodeDetail | None = None
         self.next_due = QLabel(self)
         self.next_due.setProperty("role", "heading")
@@ -126,6 +137,25 @@ class MeetingsTab(QWidget):
         self.schedule_button.setEnabled(open_episode)
         self._update_buttons()
 
+    def restore(self, draft: Draft, journal: DraftJournal | None = None) -> None:
+        """Open a kept meeting record again, over the episode (and the meeting) as it is now, with what was typed.
+
+        If the episode has closed since, or the arranged meeting it records was held or cancelled since,
+        the dialog says so and keeps the text to copy; it cannot be saved.
+
+        Args:
+            draft: the kept draft (kind ``"meeting"``) about the episode shown.
+            journal: the journal it came from (default: this tab's).
+        """
+        meeting_id = draft.data.get("meeting_id")
+        if meeting_id is None:
+            self._open(None, schedule=False, draft=draft, journal=journal)
+            return
+        backend = self._backend
+        tasks.run_read(self, lambda: meetings.get_meeting(backend.uow(), meeting_id),
+                       lambda detail: self._open(detail, schedule=False, draft=draft, journal=journal),
+                       self._on_restore_failed(draft))
+
     # ---- Internals
 
     def _selected(self) -> MeetingRow | None:
@@ -137,34 +167,51 @@ class MeetingsTab(QWidget):
         self.cancel_button.setEnabled(m is not None and m.status == "SCHEDULED")
         self.print_button.setEnabled(m is not None and m.status == "HELD")
 
-    def _open(self, scheduled: MeetingDetail | None, schedule: bool) -> None:
+    def _open(self, scheduled: MeetingDetail | None, schedule: bool, draft: Draft | None = None,
+              journal: DraftJournal | None = None) -> None:
         e = self.episode
         if e is None:
             return
         plan_id = e.current_plan_id
         if plan_id is None or schedule:
-            self._show_dialog(None, scheduled, schedule)
+            self._show_dialog(None, scheduled, schedule, draft, journal)
             return
         backend = self._backend
+        failed = self._on_failed if draft is None else self._on_restore_failed(draft)
         tasks.run_read(self, lambda: plans.get_plan(backend.uow(), plan_id),
-                       lambda plan: self._show_dialog(plan, scheduled, schedule), self._on_failed)
+                       lambda plan: self._show_dialog(plan, scheduled, schedule, draft, journal), failed)
 
-    def _show_dialog(self, plan: PlanDetail | None, scheduled: MeetingDetail | None, schedule: bool) -> None:
+    def _show_dialog(self, plan: PlanDetail | None, scheduled: MeetingDetail | None, schedule: bool,
+                     draft: Draft | None = None, journal: DraftJournal | None = None) -> None:
         e = self.episode
         assert e is not None
-        draft = None if schedule else self._offer_draft(e.id, scheduled.row.id if scheduled else None)
-        dialog = MeetingDialog(self._backend, e, plan, scheduled, schedule, self, self.journal, draft)
+        kept = draft is not None
+        if draft is None and not schedule:
+            draft = self._offer_draft(e.id, scheduled.row.id if scheduled else None)
+        dialog = MeetingDialog(self._backend, e, plan, scheduled, schedule, self, journal or self.journal, draft)
         self._dialogs = [d for d in self._dialogs if shiboken6.isValid(d)] + [dialog]
-        if dialog.exec() and dialog.result_value is not None:
-            detail: MeetingDetail = dialog.result_value
+        if kept:
+            why = ""
+            if e.status == "CLOSED":
+                why = "This episode has been closed since you typed this, so this meeting record cannot be saved."
+            elif scheduled is not None and scheduled.row.status != "SCHEDULED":
+                why = (f"This meeting is {fmt.status_words(scheduled.row.status).lower()} now, so this record of it "
+                       "cannot be saved.")
+            if why:
+                dialog.set_no_longer_applies(f"{why} What you typed is kept below: copy what you need, then close "
+                                             "this (Esc).")
+
+        def saved(detail: MeetingDetail) -> None:
             self.sig_message.emit(detail.notice or ("Meeting arranged." if schedule else "Meeting recorded."))
             if detail.notice:
                 self.message.show_message(detail.notice)
             self.sig_changed.emit(detail.changes)
 
+        run_modal(dialog, saved, self.sig_reload_requested.emit)
+
     def _offer_draft(self, episode_id: int, meeting_id: int | None) -> Draft | None:
         """A kept, unsaved record of a meeting of this episode: offer it back (``None``: start afresh)."""
-        # Only a dialog still open holds its draft: one closed without saving is hidden, not deleted.
+        # Only a dialog still open holds its draft (one closed is deleted, or about to be).
         in_use = {d.autosave.draft_id for d in self._dialogs
                   if shiboken6.isValid(d) and d.isVisible() and d.autosave is not None}
         for draft in self.journal.drafts(MEETING_DRAFT, self._backend.display_name):
@@ -202,3 +249,11 @@ class MeetingsTab(QWidget):
 
     def _on_failed(self, exc: Exception) -> None:
         self.message.show_message(str(exc) if isinstance(exc, DomainError) else "That did not work.")
+
+    def _on_restore_failed(self, draft: Draft) -> Callable[[Exception], Any]:
+        def failed(exc: Exception) -> None:
+            self._on_failed(exc)
+            self.sig_message.emit(f"{draft.title}: it could not be opened again. What you typed is still kept on "
+                                  "this PC and is offered again next time.")
+
+        return failed

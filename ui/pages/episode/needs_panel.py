@@ -1,7 +1,10 @@
 """The family's needs, each mapped to one of the ten Supporting Families headline outcomes, with
-buttons to add or change one (the plan's goals answer these needs)."""
+buttons to add or change one (the plan's goals answer these needs). A need typed and kept as a draft
+opens again here after a restart, or after "Reload and re-apply" (:meth:`NeedsPanel.restore`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -9,10 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from hubapp.domain import states
 from hubapp.domain.dto import Changes
 from hubapp.domain.plan_dto import EpisodeDetail, NeedRow
+from hubapp.drafts import Draft, DraftJournal
 from hubapp.services.session import Backend
 from ui import formatting as fmt
 from ui.models.base import Column, RowTableModel
-from ui.pages.episode.dialogs import NeedDialog
+from ui.pages.episode.dialogs import NeedDialog, run_modal
 from ui.widgets.table import ColumnFitter, make_table, set_column_widths
 
 
@@ -36,10 +40,13 @@ class NeedsPanel(QWidget):
 
     Signals:
         sig_changed(object): a need was added or changed (the ``Changes``).
+        sig_reload_requested(object): a need's save was refused as stale: reload the episode, then open
+            this kept draft again over it (a ``(Draft, DraftJournal)``, or ``None``).
     """
 
     # ---- Signals
     sig_changed = Signal(object)
+    sig_reload_requested = Signal(object)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +87,37 @@ class NeedsPanel(QWidget):
         e = self.episode
         if e is None:
             return
-        dialog = NeedDialog(self._backend, e.id, e.members, need, self)
-        if dialog.exec() and dialog.result_value is not None:
-            self.model.set_rows(dialog.result_value)
+        self._run(NeedDialog(self._backend, e.id, e.members, need, self))
+
+    def restore(self, draft: Draft, journal: DraftJournal | None = None) -> None:
+        """Open a kept draft of a need again, over the episode as it is now, with what was typed.
+
+        If the episode has closed since, or the need it changes is no longer on it, the dialog says so
+        and keeps the text to copy; it cannot be saved.
+
+        Args:
+            draft: the kept draft (kind ``"need"``) about the episode shown.
+            journal: the journal it came from (default: the user's data directory).
+        """
+        e = self.episode
+        if e is None:
+            return
+        need_id = draft.data.get("need_id")
+        need = next((n for n in e.needs if n.id == need_id), None) if need_id is not None else None
+        dialog = NeedDialog(self._backend, e.id, e.members, need, self, journal, draft)
+        why = ""
+        if e.status not in states.EPISODE_OPEN_STATES:
+            why = "This episode has been closed since you typed this, so this need cannot be saved."
+        elif need_id is not None and need is None:
+            why = "This need is no longer on the episode, so this change cannot be saved."
+        if why:
+            dialog.set_no_longer_applies(f"{why} What you typed is kept below: copy what you need, then close "
+                                         "this (Esc).")
+        self._run(dialog)
+
+    def _run(self, dialog: NeedDialog) -> None:
+        def saved(rows: Any) -> None:
+            self.model.set_rows(rows)
             self.sig_changed.emit(Changes(episodes=True))
+
+        run_modal(dialog, saved, self.sig_reload_requested.emit)

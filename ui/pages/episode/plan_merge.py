@@ -127,4 +127,22 @@ def from_json(raw: dict[str, Any]) -> PlanEdits:
                      str(raw.get("notes") or ""), int(raw.get("interval_weeks") or 6))
 
 
-__all__ = ["PlanEdits", "edit_goals", "edits_of", "from_json", "reapply", "to_json"]
+def as_text(edits: PlanEdits) -> str:
+    """The edits as plain text to copy (goals with their actions, then the plan's fields)."""
+    blocks = []
+    for n, goal in enumerate(edits.goals, 1):
+        lines = [f"Goal {n}: {goal.description}".rstrip()]
+        for a in goal.actions:
+            who = f" — {a.who_text}" if a.who_text else ""
+            due = f" (by {a.due_text})" if a.due_text else ""
+            lines.append(f"  - {a.what}{who}{due}")
+        blocks.append("\n".join(lines))
+    for label, text in (("Family network's contribution", edits.network), ("Services provided", edits.services),
+                        ("Notes for professionals", edits.notes)):
+        if text.strip():
+            blocks.append(f"{label}:\n{text.strip()}")
+    blocks.append(f"Review the plan every {edits.interval_weeks} weeks")
+    return "\n\n".join(blocks)
+
+
+__all__ = ["PlanEdits", "as_text", "edit_goals", "edits_of", "from_json", "reapply", "to_json"]

@@ -10,6 +10,7 @@ Nothing typed is lost: the edits are kept as a draft on this PC while they are t
 the database cannot be reached the banner says so and "Try again" saves the same edits once. If
 someone else saved the draft first, the banner names them and offers "Reload" (take their version,
 drop mine) or "Re-apply" (take their version, put my edits on top, save again; :mod:`plan_merge`).
+Kept edits offered at start after a restart come back here too (:meth:`PlanTab.restore`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import copy
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QPushButton, QScrollArea,
     QSpinBox, QTableView, QVBoxLayout, QWidget,
@@ -32,8 +33,9 @@ from ui import formatting as fmt
 from ui import tasks
 from ui.dialogs import prompts
 from ui.pages.episode import plan_merge
-from ui.pages.episode.dialogs import AgreeDialog
+from ui.pages.episode.dialogs import AgreeDialog, run_modal
 from ui.pages.episode.field_errors import ErrorLabel, FieldErrors
+from ui.pages.episode.kept_drafts import PLAN_KIND
 from ui.pages.episode.needs_panel import NeedsPanel
 from ui.pages.episode.plan_delegate import PlanDelegate
 from ui.pages.episode.plan_model import WHAT, PlanEditModel
@@ -42,7 +44,9 @@ from ui.widgets.draft_autosave import DraftAutosave
 from ui.widgets.table import ColumnFitter, set_column_widths
 
 #: The draft journal's kind for plan edits.
-DRAFT_KIND = "plan"
+DRAFT_KIND = PLAN_KIND
+#: The notice's action that copies kept edits which can no longer be saved.
+COPY_EDITS = "Copy my edits"
 
 PLAN_STATUS = {"DRAFT": "Draft – not agreed yet", "AGREED": "Agreed, waiting to start", "ACTIVE": "Agreed and running",
                "SUPERSEDED": "Replaced by a newer version", "ENDED": "Ended"}
@@ -63,6 +67,8 @@ class PlanTab(QWidget):
         sig_print_requested(int): preview and print this plan version.
         sig_message(str): a short message for the status bar.
         sig_save_finished(bool): a save attempt ended (whether it saved).
+        sig_reload_requested(object): a dialog's save was refused as stale: reload the episode, then
+            open this kept draft again over it (a ``(Draft, DraftJournal)``, or ``None``).
 
     Args:
         backend: the open database.
@@ -75,6 +81,7 @@ class PlanTab(QWidget):
     sig_print_requested = Signal(int)
     sig_message = Signal(str)
     sig_save_finished = Signal(bool)
+    sig_reload_requested = Signal(object)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None, journal: DraftJournal | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +93,8 @@ class PlanTab(QWidget):
         self._dirty = False
         self._saving = False
         self._base: plan_merge.PlanEdits | None = None  # the saved version the edits started from
+        self._kept: Draft | None = None  # kept edits to put back once their version has loaded (a restart)
+        self._stranded: Draft | None = None  # kept edits whose version can no longer take them (to copy)
         self.journal = journal or DraftJournal()
         self.autosave = DraftAutosave(self.journal, DRAFT_KIND, backend.display_name, self._snapshot, parent=self)
         self.notice = Banner(self)
@@ -108,6 +117,7 @@ class PlanTab(QWidget):
 
         self.needs = NeedsPanel(backend, self)
         self.needs.sig_changed.connect(self.sig_changed)
+        self.needs.sig_reload_requested.connect(self.sig_reload_requested)
 
         self.model = PlanEditModel(self)
         self.model.sig_edited.connect(self._on_model_edited)
@@ -229,6 +239,25 @@ class PlanTab(QWidget):
         self._hide_notice()
         self._latest.start(self, lambda: plans.get_plan(backend.uow(), plan_id), merged, self._on_failed)
 
+    def restore(self, draft: Draft) -> None:
+        """Put kept edits back (after a restart, from the front door) once their version has loaded.
+
+        The edits go on top of the version saved now (re-applied if it moved on). If that version is no
+        longer the one being drafted (agreed, replaced) the notice says so and offers to copy the edits;
+        they stay kept on this PC.
+
+        Args:
+            draft: the kept draft (kind :data:`DRAFT_KIND`) about the episode shown; it is in this tab's journal.
+        """
+        e = self.episode
+        plan_id = (e.draft_plan_id or e.current_plan_id) if e is not None else None
+        if plan_id is None:
+            self._strand(draft, "this episode has no plan now")
+            return
+        self._kept = draft
+        backend = self._backend
+        self._latest.start(self, lambda: plans.get_plan(backend.uow(), plan_id), self._on_plan_fetched)
+
     # ---- Building
 
     def _build(self) -> None:
@@ -307,6 +336,10 @@ class PlanTab(QWidget):
     # ---- Showing
 
     def _on_plan_fetched(self, plan: PlanDetail) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            self._take_kept(plan, kept)
+            return
         shown = self.plan
         if shown is not None and shown.id == plan.id and (shown.version == plan.version or self._dirty):
             return  # nothing new, or typing under way: never pull the grid from under the person
@@ -415,14 +448,24 @@ class PlanTab(QWidget):
 
     def _hide_notice(self) -> None:
         self._notice_action = ""
+        self._stranded = None
         self.notice.hide()
         self.reload_button.hide()
 
     def _on_notice_action_triggered(self) -> None:
         if self._notice_action.startswith("Re-apply"):
             self.reapply()
+        elif self._notice_action == COPY_EDITS:
+            self._copy_stranded()
         else:
             self.save()
+
+    def _copy_stranded(self) -> None:
+        kept = self._stranded
+        if kept is not None:
+            mine = plan_merge.from_json(kept.data.get("mine") or {})  # type: ignore[arg-type]
+            QGuiApplication.clipboard().setText(plan_merge.as_text(mine))
+            self.notice.action.setText("Copied")
 
     # ---- Drafts
 
@@ -444,6 +487,26 @@ class PlanTab(QWidget):
             self.restore_draft(waiting)
         elif answer == prompts.DISCARD and prompts.confirm_discard_draft(self, waiting):
             self.journal.discard(waiting.id)
+
+    def _take_kept(self, plan: PlanDetail, kept: Draft) -> None:
+        """Show ``plan`` with kept edits on top, or say why they cannot go on it."""
+        if self._dirty and self.plan is not None and self.plan.id == plan.id:
+            return  # edits on screen win; the kept ones stay in the journal, offered again later
+        self._show(plan)
+        if kept.data.get("plan_id") != plan.id:
+            self._strand(kept, "the version they were made to is no longer the plan's draft")
+        elif not plan.editable:
+            self._strand(kept, f"version {plan.version_no} of the plan is {fmt.status_words(plan.status).lower()} "
+                               "now")
+        else:
+            self.restore_draft(kept)
+
+    def _strand(self, kept: Draft, why: str) -> None:
+        """Kept edits that cannot go back on the plan: say why, and offer to copy them."""
+        self._stranded = kept
+        self._show_notice(f"Your unsaved edits from {fmt.uk_datetime(kept.saved_at)} cannot be put back: {why}, "
+                          "so they cannot be saved. They stay kept on this PC: copy what you need.", "warning",
+                          COPY_EDITS)
 
     def _waiting_draft(self, plan_id: int) -> Draft | None:
         for draft in self.journal.drafts(DRAFT_KIND, self._backend.display_name):
@@ -490,10 +553,12 @@ class PlanTab(QWidget):
             self.summary.show_message("Save the draft first, so the family agrees what you see.")
             return
         adults = tuple(m for m in e.members if m.has_parental_responsibility) or e.members
-        dialog = AgreeDialog(self._backend, plan, adults, self)
-        if dialog.exec() and dialog.result_value is not None:
-            self._on_started(dialog.result_value)
+
+        def agreed(detail: PlanDetail) -> None:
+            self._on_started(detail)
             self.sig_message.emit(f"Version {plan.version_no} agreed with the family.")
+
+        run_modal(AgreeDialog(self._backend, plan, adults, self), agreed, self.sig_reload_requested.emit)
 
     def _add_goal(self) -> None:
         if self.model.editable:

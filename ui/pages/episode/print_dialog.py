@@ -41,7 +41,11 @@ def ask_printer(parent: QWidget, pages: int) -> QPrinter | None:
     printer.setFromTo(1, max(1, pages))
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Print")
-    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+    try:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()  # not left behind as a hidden child, one more each time
+    return printer if accepted else None
 
 
 def paint_pdf(document: QPdfDocument, printer: QPrinter) -> None:

@@ -18,15 +18,13 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from hubapp.domain.plan_dto import (
-    AllocationInput,
     AssessmentDetail,
-    AssessmentInput,
     EpisodeActionInput,
 )
 from hubapp.drafts import Draft, DraftJournal
 from hubapp.services import assessments, episodes
 from hubapp.services.session import Backend
-from tests.unit.ui.episode_seed import accepted_episode, running_plan
+from tests.unit.ui.episode_seed import accepted_episode, running_plan, submitted_assessment
 from tests.unit.ui.seed import Seeded
 from tests.unit.ui.test_draft_recovery import start_window
 from tests.unit.ui.test_episode_page import open_episode
@@ -74,6 +72,7 @@ def test_a_need_typed_when_the_program_died_is_offered_when_a_need_is_next_added
 
     def restored(dialog: NeedDialog) -> int:
         qtbot.waitUntil(lambda: dialog.description.toPlainText() == NEED, timeout=5_000)
+        assert dialog.outcome.currentData() == "SF01" and dialog.people.item(0).checkState() == Qt.CheckState.Checked
         dialog._on_buttons_accepted()  # noqa: SLF001 - OK, as the test helpers of the episode page do
         qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=10_000)
         return 1
@@ -95,8 +94,6 @@ def test_a_need_typed_when_the_program_died_is_offered_when_a_need_is_next_added
     with qtbot.waitSignal(page.sig_episode_loaded, timeout=10_000):
         page.plan_tab.needs.add_button.click()
     assert offered == ["New need — Smith family"] and len(seen) == 2
-    again = seen[1]
-    assert again.outcome.currentData() == "SF01" and again.people.item(0).checkState() == Qt.CheckState.Checked
     assert [n.description for n in page.detail.needs] == [NEED] and need_drafts() == []
 
 
@@ -168,21 +165,6 @@ def close_elsewhere(backend: Backend, episode_id: int) -> None:
     """A colleague closes the episode on another PC."""
     e = episodes.get_episode(backend.uow(), episode_id)
     episodes.episode_action(backend.uow(), EpisodeActionInput(e.id, e.version, "close", reason="DISENGAGED"))
-
-
-def submitted_assessment(backend: Backend, seeded: Seeded) -> int:
-    """An episode whose assessment waits for a manager (so it can be returned): the episode id."""
-    episode_id = accepted_episode(backend, seeded)
-    assert backend.actor is not None
-    e = episodes.get_episode(backend.uow(), episode_id)
-    e = episodes.allocate(backend.uow(), AllocationInput(e.id, e.version, backend.actor.worker_id))
-    e = episodes.episode_action(backend.uow(), EpisodeActionInput(e.id, e.version, "start_assessment"))
-    assert e.assessment is not None
-    a = assessments.save_assessment(backend.uow(), AssessmentInput(
-        e.assessment.id, e.assessment.version, strengths="Warm home.", needs_child_development="Jack misses school.",
-        child_voice="Jack: school is boring.", analysis="Routines first.", level_of_need=2))
-    assessments.submit_assessment(backend.uow(), a.id, a.version)
-    return episode_id
 
 
 def assessment_of(backend: Backend, episode_id: int) -> AssessmentDetail:
@@ -259,9 +241,9 @@ def typing(qtbot: QtBot, case: Case) -> Callable[[Any], int]:
 
 
 def press_ok(qtbot: QtBot, dialog: ServiceDialog) -> int:
-    """A step: OK, and wait for the save to go through or be refused."""
+    """A step: OK, and wait for the save to go through or be refused (the buttons are back)."""
     dialog._on_buttons_accepted()  # noqa: SLF001 - OK, as the test helpers of the episode page do
-    qtbot.waitUntil(lambda: dialog.result_value is not None or bool(dialog.summary.text()), timeout=10_000)
+    qtbot.waitUntil(dialog.buttons.isEnabled, timeout=10_000)
     return 1 if dialog.result_value is not None else 0
 
 
@@ -421,14 +403,19 @@ def test_a_save_refused_as_the_record_moved_on_keeps_the_dialog_and_the_draft(
         main_window: MainWindow, backend: Backend, seeded: Seeded, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
         case: Case) -> None:
     episode_id = case.seed(backend, seeded)
+    shown: list[str] = []
 
     def type_move_on_and_save(dialog: Any) -> int:
         typing(qtbot, case)(dialog)
         case.move_on(backend, episode_id)
-        return press_ok(qtbot, dialog)
+        assert press_ok(qtbot, dialog) == 0
+        # Still open, saying who changed it; what was typed is on screen and in the draft.
+        shown.append(dialog.banner.text)
+        assert dialog.isVisible() and dialog.result_value is None and case.typed(dialog) == case.text
+        assert len(kept(case)) == 1
+        return 0
 
-    seen = on_exec(monkeypatch, type_move_on_and_save, cls=case.cls)
+    on_exec(monkeypatch, type_move_on_and_save, cls=case.cls)
     case.press(open_episode(main_window, qtbot, episode_id))
-    dialog = seen[0]
-    assert dialog.result_value is None and dialog.summary.text()
-    assert case.typed(dialog) == case.text and len(kept(case)) == 1
+    [message] = shown
+    assert "was changed by" in message and "after you opened it" in message
