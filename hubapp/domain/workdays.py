@@ -23,10 +23,8 @@ Counting convention, used by every SLA and KPI:
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
-
-import holidays as _holidays
 
 #: The ``holidays`` country and subdivision used: England (Wales's bank holidays are the same).
 COUNTRY = "GB"
@@ -35,6 +33,21 @@ SUBDIVISION = "ENG"
 LOCAL_HOLIDAY_NAME = "Local closure day"
 
 _ONE_DAY = timedelta(days=1)
+
+#: Where a calendar gets a year's bank holidays: ``year -> {date: name}``.
+BankHolidays = Callable[[int], Mapping[date, str]]
+
+
+def england_bank_holidays(year: int) -> dict[date, str]:
+    """The bank holidays of England and Wales in ``year`` (date -> name), from the ``holidays`` package.
+
+    The package is imported here, when first asked: it imports every country it knows (about 300
+    modules, 130 ms of CPU). :mod:`hubapp.bank_holidays` keeps the tables on the PC between runs.
+    """
+    import holidays  # noqa: PLC0415 - heavy, and not needed by a program that never counts days
+
+    table = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=year)
+    return {d: str(name) for d, name in table.items() if d.year == year}
 
 
 def _weekdays_through(ordinal: int) -> int:
@@ -57,12 +70,15 @@ class WorkingCalendar:
         extra_holidays: local closure days to treat as holidays; a mapping of date to
             name gives them names for :meth:`holidays_in`.
         removed_holidays: days the ``holidays`` package lists that are working days here.
+        bank_holidays: where each year's bank holidays come from (default
+            :func:`england_bank_holidays`, the ``holidays`` package).
     """
 
     def __init__(
         self,
         extra_holidays: Iterable[date] | Mapping[date, str] = (),
         removed_holidays: Iterable[date] = (),
+        bank_holidays: BankHolidays | None = None,
     ) -> None:
         if isinstance(extra_holidays, Mapping):
             extra = {_day(d): str(name) for d, name in extra_holidays.items()}
@@ -70,6 +86,7 @@ class WorkingCalendar:
             extra = {_day(d): LOCAL_HOLIDAY_NAME for d in extra_holidays}
         self._extra: dict[date, str] = extra
         self._removed: frozenset[date] = frozenset(_day(d) for d in removed_holidays)
+        self._bank: BankHolidays = bank_holidays or england_bank_holidays
         # year -> (all holidays with names, weekday holiday ordinals as a set, sorted tuple)
         self._years: dict[int, tuple[dict[date, str], frozenset[int], tuple[int, ...]]] = {}
 
@@ -164,8 +181,7 @@ class WorkingCalendar:
     def _load(self, year: int) -> tuple[dict[date, str], frozenset[int], tuple[int, ...]]:
         named: dict[date, str] = {}
         if 1 <= year <= 9999:
-            table = _holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=year)
-            named = {d: str(name) for d, name in table.items() if d.year == year}
+            named = dict(self._bank(year))
         for d in self._removed:
             named.pop(d, None)
         named.update((d, name) for d, name in self._extra.items() if d.year == year)

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Select, Table, select
 
+from hubapp import bank_holidays
 from hubapp.data.models import CodeListItem, HolidayOverride, Hub, Setting, Worker, WorkerHub, WorkerRole
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain.dto import CodeItem, HubRow, WorkerRow
@@ -95,7 +96,8 @@ def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
         removed = [day for day, _, is_removed in rows if is_removed]
         if len(_calendars) >= 8:  # the table was edited several times since start: forget the old ones
             _calendars.clear()
-        calendar = _calendars[rows] = WorkingCalendar(extra_holidays=extra, removed_holidays=removed)
+        calendar = _calendars[rows] = WorkingCalendar(extra_holidays=extra, removed_holidays=removed,
+                                                      bank_holidays=bank_holidays.for_year)
     return calendar
 
 
