@@ -17,8 +17,7 @@ from pytestqt.qtbot import QtBot
 from hubapp.services.session import Backend
 from tests.integration._faults import CuttableProxy
 from tests.unit.ui.conftest import _drain
-from tests.unit.ui.seed import seed
-from tests.unit.ui.test_faults_plan_editor import _backend
+from tests.unit.ui.seed import seed, signed_in
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.postgres
@@ -27,7 +26,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def proxied(pg_url: str, qtbot: QtBot) -> Iterator[tuple[CuttableProxy, Backend]]:
     proxy = CuttableProxy()
-    backend = _backend(proxy.url_for(pg_url))
+    backend = signed_in(proxy.url_for(pg_url))
     yield proxy, backend
     proxy.restore()
     _drain(qtbot)

@@ -20,8 +20,8 @@ from tests.integration._faults import killed_mid_save, table_counts
 from tests.unit.ui.conftest import _drain
 from tests.unit.ui.episode_seed import running_plan
 from tests.unit.ui.keyboard import Keyboard
-from tests.unit.ui.seed import seed
-from tests.unit.ui.test_faults_plan_editor import _backend, draft_plan, open_plan, type_edits
+from tests.unit.ui.seed import seed, signed_in
+from tests.unit.ui.test_faults_plan_editor import draft_plan, open_plan, type_edits
 from tests.unit.ui.test_intake_dialog import open_intake
 from ui.main_window import MainWindow
 from ui.pages.episode.plan_tab import DRAFT_KIND
@@ -32,7 +32,7 @@ Key = Qt.Key
 
 @pytest.fixture
 def pg_backend(pg_url: str, qtbot: QtBot) -> Iterator[Backend]:
-    b = _backend(pg_url)
+    b = signed_in(pg_url)
     yield b
     _drain(qtbot)
     b.close()

@@ -171,9 +171,9 @@ def test_a_server_down_at_start_is_waited_for_and_the_program_starts_by_itself(
 ) -> None:
     """Fault 2 of issue 7, at start: the server is down, the program waits, the server comes back."""
     from tests.integration._faults import CuttableProxy
-    from tests.unit.ui.test_faults_plan_editor import _backend
+    from tests.unit.ui.seed import signed_in
 
-    backend = _backend(pg_url)  # a worker for the test server's login, as the program needs
+    backend = signed_in(pg_url)  # a worker for the test server's login, as the program needs
     make_seed(backend)
     backend.close()
     monkeypatch.setattr(startup, "RETRY_FIRST_S", 0.1)
