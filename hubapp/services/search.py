@@ -25,6 +25,10 @@ from hubapp.domain.validation import check_nhs_number, normalise_postcode, parse
 CANDIDATES_PER_KEY = 300
 #: People read who match a two-word name on one side only (see ``_name_candidates``).
 ONE_SIDE_SAMPLE = 100
+#: The longest name word given close spellings ("smtih" -> "smith"). A longer "word" is text pasted
+#: by mistake: its one-edit variants would run to hundreds of thousands (5,000 letters: 250,000, past
+#: what one statement may carry on PostgreSQL), and its prefix is searched all the same.
+CLOSE_SPELLING_MAX = 40
 NAME_SCORE_FLOOR = 60.0
 
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
@@ -216,7 +220,7 @@ def _close_names(s: Session, word: str, dialect: str, column) -> list[str]:  # t
     (a letter dropped, added, changed or two swapped) that rapidfuzz counts as close are looked up
     instead, with the other name keys; misspellings further off are pg_trgm's (``_name_candidates``).
     """
-    if len(word) < 3:
+    if not 3 <= len(word) <= CLOSE_SPELLING_MAX:
         return []
     if dialect == "postgresql":
         return [e for e in sorted(_one_edit_away(word)) if fuzz.ratio(word, e) >= 75]

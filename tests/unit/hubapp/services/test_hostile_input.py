@@ -170,6 +170,16 @@ def test_long_names_that_fold_longer_still_fit(world: World) -> None:
     assert any(h.family_name == "ß" * 200 for h in hits)
 
 
+
+def test_a_pasted_wall_of_text_in_the_search_box_is_searched_not_a_crash(world: World) -> None:
+    """A 5,000-character "name" (a note pasted into the search box by mistake), as one word and as
+    two: an empty answer, not a statement too big for the driver or seconds of spelling variants."""
+    families.create_family(world.uow(), household(world.north, parent("Zoë", "Ní Bhriain-Łukasz")))
+    assert search.quick_search(world.uow(), "x" * 5000) == ()
+    assert search.quick_search(world.uow(), "x" * 2500 + " " + "y" * 2500) == ()
+    assert [h.family_name for h in search.quick_search(world.uow(), "Zoë Ní Bhriain-Łukasz")][:1] == [
+        "Ní Bhriain-Łukasz"]
+
 def test_identifiers_are_trimmed_or_refused(world: World) -> None:
     for i, ((nhs, nhs_stored), (upn, upn_stored), (postcode, pc_stored)) in enumerate(
             zip(NHS_NUMBERS, UPNS * 2, POSTCODES, strict=False)):
