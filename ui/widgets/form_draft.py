@@ -178,6 +178,18 @@ class FormDraft(QObject):
             self.autosave.touch()
             self.autosave.flush()
 
+    def keep_now(self) -> Draft | None:
+        """Write the draft now, typed or not (the person asked for the form back later).
+
+        Returns:
+            The draft as written; ``None`` if it could not be written (the disk refused).
+        """
+        self.dirty = True
+        self.autosave.touch()
+        if not self.autosave.flush():
+            return None
+        return self.autosave.journal.load(self.draft_id)
+
     def discard(self) -> None:
         """The form was saved, or what was typed thrown away: forget the draft."""
         self.autosave.discard()

@@ -143,16 +143,10 @@ class ServiceDialog(KeepsDrafts, QDialog):
             The draft as written and its journal; ``None`` if it could not be written (the disk refused).
         """
         drafts = self.drafts
-        if drafts is None:
-            return None
-        drafts.dirty = True  # the person asked for it back, typed or not
-        drafts.autosave.touch()
-        if not drafts.autosave.flush():
+        draft = drafts.keep_now() if drafts is not None else None
+        if drafts is None or draft is None:
             return None
         journal = drafts.autosave.journal
-        draft = journal.load(drafts.draft_id)
-        if draft is None:
-            return None
         fields = draft.data.get("fields")
         fields = self.reapplied_fields(dict(fields) if isinstance(fields, dict) else {})
         note = self.reapplied_note()
