@@ -12,8 +12,8 @@ target_metadata = Base.metadata
 
 
 #: Tables that only exist on one dialect and are managed by hand in migrations (0003: PostgreSQL's
-#: trigger-kept visibility table).
-_HAND_MADE_TABLES = {"alembic_version", "hubapp_family_hub"}
+#: trigger-kept visibility table; 0007: the dashboard's kept figures and their change log).
+_HAND_MADE_TABLES = {"alembic_version", "hubapp_family_hub", "hubapp_dashboard_change", "hubapp_dashboard_cell"}
 
 
 def _include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]

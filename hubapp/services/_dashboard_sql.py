@@ -34,6 +34,8 @@ class Ctx:
     ts: Timescales
     #: Figures already worked out (by name), e.g. on another connection in parallel (see :meth:`part`).
     parts: dict[str, Any] = field(default_factory=dict)
+    #: The kept month parts (``hubapp.services._dashboard_kept.Kept``), where the figures keep them.
+    kept: Any = None
 
     def part(self, name: str, compute: Callable[[Ctx], Any]) -> Any:
         """The figure ``name``: worked out before (``parts``), or by ``compute`` now."""

@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 from collections import Counter, defaultdict
+from dataclasses import replace
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
@@ -44,6 +45,7 @@ from ._dashboard_queries import (
     escalated_within, escalation_cohort, evidenced_families, first_event, new_requests, open_on, queue_counts,
     re_referrals, review_pivot, review_reference, revolving_children, running_on, sent_to_csc, waiting_at,
 )
+from ._dashboard_kept import Kept, span_of
 from ._dashboard_sql import Ctx, as_date
 from .reference import load_calendar, load_timescales
 
@@ -100,7 +102,9 @@ def dashboard(uow: UnitOfWork, flt: ReportFilter, *, today: dt.date | None = Non
 
     On PostgreSQL the figures are worked out on :data:`STREAMS` connections at once, all reading one
     snapshot of the database (``pg_export_snapshot``), so the dashboard is as consistent as one
-    transaction's and takes about as long as its slowest stream. An empty period, a hub with no
+    transaction's and takes about as long as its slowest stream. For one hub, the monthly parts of
+    some figures are kept for the person (:mod:`hubapp.services._dashboard_kept`) and only the
+    months changed since are worked out again. An empty period, a hub with no
     families or a worker with no cases gives zeros or None with an explanation, never an error.
     """
     on = today or current_date()
@@ -112,9 +116,13 @@ def dashboard(uow: UnitOfWork, flt: ReportFilter, *, today: dt.date | None = Non
             found = {fn.__name__: _empty_period(fn.__name__.lstrip("_")) for fn in _BUILDERS}
             caseload = drill.caseload(ctx)
         else:
+            ctx.kept = Kept.open(ctx)
             figures = _work_out(uow, ctx)
             found = {fn.__name__: figures[fn.__name__] for fn in _BUILDERS}
             caseload = figures["caseload"]
+            if ctx.kept is not None and ctx.kept.fresh:
+                ctx.kept.save(ctx)
+                uow.commit()
         built = [_finish(found[fn.__name__], targets, words) for fn in _BUILDERS]
         return Dashboard(flt, tuple(built), now(), caseload)
 
@@ -196,7 +204,7 @@ def _in_snapshot(uow: UnitOfWork, snapshot: str, lead: Ctx,
             conn = s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
             conn.exec_driver_sql(PG_SETTINGS)
-            ctx = Ctx(s, lead.dialect, lead.flt, lead.today, lead.cal, lead.ts)
+            ctx = Ctx(s, lead.dialect, lead.flt, lead.today, lead.cal, lead.ts, kept=lead.kept)
             return {name: fn(ctx) for name, fn in tasks}
         finally:
             s.rollback()
@@ -382,22 +390,11 @@ def _time_to_allocation(ctx: Ctx) -> _Result:
 
 def _assessment(ctx: Ctx) -> _Result:
     a = Assessment
-    alloc, auth = ctx.day(E.allocated_at), ctx.day(a.authorised_at)
-    rows = ctx.s.execute(
-        select(alloc, auth, func.count()).select_from(a).join(E, E.id == a.episode_id)
-        .where(a.kind == "EHA", a.authorised_at >= ctx.start_ts, a.authorised_at < ctx.end_ts,
-               *ctx.episode_scope())
-        .group_by(alloc, auth)
-    ).all()
-    num: Counter[dt.date] = Counter()
-    den: Counter[dt.date] = Counter()
+    alloc = ctx.day(E.allocated_at)
+    found = _monthly(ctx, "assessment", _assessment_months)
+    num = Counter({m: n for m, (n, _) in found.items()})
+    den = Counter({m: n for m, (_, n) in found.items()})
     limit = ctx.ts.assessment_wd
-    for allocated, authorised, n in rows:
-        m = ind.month_start(as_date(authorised))  # type: ignore[arg-type]
-        den[m] += n
-        days = ctx.wd(as_date(allocated), as_date(authorised))
-        if days is not None and days <= limit:
-            num[m] += n
     overdue = 0
     for allocated, n in ctx.s.execute(
         select(alloc, func.count()).select_from(a).join(E, E.id == a.episode_id)
@@ -414,6 +411,26 @@ def _assessment(ctx: Ctx) -> _Result:
                    trend=_ratio_trend(ctx, num, den), empty="No early help assessments were authorised in this period")
 
 
+def _assessment_months(ctx: Ctx) -> dict[dt.date, list[int]]:
+    """Per month of the period: [authorised within the timescale, authorised]."""
+    a = Assessment
+    alloc, auth = ctx.day(E.allocated_at), ctx.day(a.authorised_at)
+    rows = ctx.s.execute(
+        select(alloc, auth, func.count()).select_from(a).join(E, E.id == a.episode_id)
+        .where(a.kind == "EHA", a.authorised_at >= ctx.start_ts, a.authorised_at < ctx.end_ts,
+               *ctx.episode_scope())
+        .group_by(alloc, auth)
+    ).all()
+    out = {m: [0, 0] for m in ind.months(ctx.start, ctx.end)}
+    for allocated, authorised, n in rows:
+        part = out[ind.month_start(as_date(authorised))]  # type: ignore[arg-type]
+        part[1] += n
+        days = ctx.wd(as_date(allocated), as_date(authorised))
+        if days is not None and days <= ctx.ts.assessment_wd:
+            part[0] += n
+    return out
+
+
 # ---- 5. Review compliance ----------------------------------------------------------------------
 
 
@@ -421,6 +438,13 @@ def _review(ctx: Ctx) -> _Result:
     days = ind.snapshots(ctx.start, ctx.end)
     if not days:
         return _Result("review", None, empty="The period is empty")
+    return _share_at_snapshots(ctx, "review", days, _snapshots(ctx, "review", days, _review_counts),
+                               ("Plans running", "Review overdue"),
+                               "No episodes had a running plan at the end of the period")
+
+
+def _review_counts(ctx: Ctx, days: tuple[dt.date, ...]) -> list[tuple[int, int]]:
+    """Per snapshot day: (plans running, those reviewed within their interval)."""
     q = review_pivot(ctx, days)
     c = q.c  # type: ignore[attr-defined]
     interval = func.coalesce(c.review_interval_days, ctx.ts.review_interval_days)
@@ -429,8 +453,7 @@ def _review(ctx: Ctx) -> _Result:
         running = running_on(ctx, c, day)
         ok = ctx.days(review_reference(getattr(c, f"r{i}"), c), ctx.date(day)) <= interval
         cols += [func.sum(case((running, 1), else_=0)), func.sum(case((and_(running, ok), 1), else_=0))]
-    return _share_at_snapshots(ctx, "review", days, cols, ("Plans running", "Review overdue"),
-                               "No episodes had a running plan at the end of the period")
+    return _pairs(ctx, cols, len(days))
 
 
 # ---- 6. Consent coverage -----------------------------------------------------------------------
@@ -440,6 +463,13 @@ def _consent(ctx: Ctx) -> _Result:
     days = ind.snapshots(ctx.start, ctx.end)
     if not days:
         return _Result("consent", None, empty="The period is empty")
+    return _share_at_snapshots(ctx, "consent", days, _snapshots(ctx, "consent", days, _consent_counts),
+                               ("Open episodes", "Without current consent"),
+                               "No episodes were open at the end of the period")
+
+
+def _consent_counts(ctx: Ctx, days: tuple[dt.date, ...]) -> list[tuple[int, int]]:
+    """Per snapshot day: (episodes open, those with current consent)."""
     q = consent_pivot(ctx, days)
     c = q.c  # type: ignore[attr-defined]
     cols = []
@@ -447,22 +477,64 @@ def _consent(ctx: Ctx) -> _Result:
         is_open = open_on(ctx, c, day)
         cols += [func.sum(case((is_open, 1), else_=0)),
                  func.sum(case((and_(is_open, getattr(c, f"c{i}") == 1), 1), else_=0))]
-    return _share_at_snapshots(ctx, "consent", days, cols, ("Open episodes", "Without current consent"),
-                               "No episodes were open at the end of the period")
+    return _pairs(ctx, cols, len(days))
 
 
-def _share_at_snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...], cols: list[Any],
-                        labels: tuple[str, str], empty: str) -> _Result:
-    """An indicator that is a share at each month-end snapshot: ``cols`` holds, per day of ``days``,
-    the sum of the records counted and the sum of those meeting the rule; the figure is the last
-    day's share, ``labels`` name the count and those not meeting the rule."""
+def _pairs(ctx: Ctx, cols: list[Any], n: int) -> list[tuple[int, int]]:
     row = ctx.s.execute(select(*cols)).one()
-    found = [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(days))]
+    return [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(n)]
+
+
+def _share_at_snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...], found: list[tuple[int, int]],
+                        labels: tuple[str, str], empty: str) -> _Result:
+    """An indicator that is a share at each month-end snapshot: ``found`` holds, per day of
+    ``days``, the records counted and those meeting the rule; the figure is the last day's share,
+    ``labels`` name the count and those not meeting the rule."""
     trend = tuple(TrendPoint(ind.month_start(day), ind.percent(good, n), good, n)
                   for day, (n, good) in zip(days, found, strict=True))
     den, num = found[-1]
     figures = [Figure(labels[0], den), Figure(labels[1], den - num)]
     return _Result(key, ind.percent(num, den), num, den, figures=figures, trend=trend, empty=empty)
+
+
+# ---- Kept month parts (PostgreSQL, hub filter: hubapp.services._dashboard_kept) ----------------
+
+
+def _from(ctx: Ctx, first: dt.date) -> Ctx:
+    """``ctx`` for the days from ``first`` to the end of the period."""
+    return replace(ctx, flt=replace(ctx.flt, period_start=max(first, ctx.start)), parts={}, kept=None)
+
+
+def _snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...],
+               count: Callable[[Ctx, tuple[dt.date, ...]], list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """``count`` at each snapshot day, the kept ones read and the rest worked out (from the first
+    day not kept on: changes only move later days) and kept."""
+    kept = ctx.kept
+    if kept is None:
+        return count(ctx, days)
+    have = [kept.get(key, span_of(day, day)) for day in days]
+    first = next((i for i, h in enumerate(have) if h is None), len(days))
+    if first < len(days):
+        for i, pair in enumerate(count(_from(ctx, ind.month_start(days[first])), days[first:]), start=first):
+            have[i] = pair
+            kept.put(key, span_of(days[i], days[i]), ind.month_start(days[i]), list(pair))
+    return [(int(n), int(good)) for n, good in have]
+
+
+def _monthly(ctx: Ctx, key: str, count: Callable[[Ctx], dict[dt.date, list[int]]]) -> dict[dt.date, list[int]]:
+    """``count``'s part for each month of the period (from the period's first day, to its last), the
+    kept ones read and the rest worked out (from the first month not kept on) and kept."""
+    kept = ctx.kept
+    if kept is None:
+        return count(ctx)
+    spans = {m: span_of(max(m, ctx.start), min(ind.month_end(m), ctx.end)) for m in ind.months(ctx.start, ctx.end)}
+    have = {m: kept.get(key, span) for m, span in spans.items()}
+    first = next((m for m, h in have.items() if h is None), None)
+    if first is not None:
+        for m, part in count(_from(ctx, first)).items():
+            have[m] = part
+            kept.put(key, spans[m], m, part)
+    return {m: [int(x) for x in part] for m, part in have.items()}  # type: ignore[union-attr]
 
 
 # ---- 7. Step-up rate and conversion ------------------------------------------------------------
@@ -547,16 +619,25 @@ def _step_down(ctx: Ctx) -> _Result:
 
 
 def _re_referral(ctx: Ctx) -> _Result:
-    recv = ctx.day(R.received_at)
-    den: Counter[dt.date] = Counter()
-    for day, n in ctx.s.execute(select(recv, func.count()).where(*new_requests(ctx)).group_by(recv)):
-        den[ind.month_start(as_date(day))] += n  # type: ignore[arg-type]
-    num: Counter[dt.date] = Counter(ind.month_start(day) for _, _, day, _ in re_referrals(ctx))
+    found = _monthly(ctx, "re_referral", _re_referral_months)
+    num = Counter({m: n for m, (n, _) in found.items()})
+    den = Counter({m: n for m, (_, n) in found.items()})
     n_num, n_den = sum(num.values()), sum(den.values())
     figures = [Figure("New requests", n_den), Figure("Re-referrals", n_num),
                Figure("National social care comparator (2023-24)", 22.0, "percent")]
     return _Result("re_referral", ind.percent(n_num, n_den), n_num, n_den, figures=figures,
                    trend=_ratio_trend(ctx, num, den), empty="No new requests for support were received in this period")
+
+
+def _re_referral_months(ctx: Ctx) -> dict[dt.date, list[int]]:
+    """Per month of the period: [re-referrals, new requests]."""
+    recv = ctx.day(R.received_at)
+    out = {m: [0, 0] for m in ind.months(ctx.start, ctx.end)}
+    for day, n in ctx.s.execute(select(recv, func.count()).where(*new_requests(ctx)).group_by(recv)):
+        out[ind.month_start(as_date(day))][1] += n  # type: ignore[arg-type]
+    for _, _, day, _ in re_referrals(ctx):
+        out[ind.month_start(day)][0] += 1
+    return out
 
 
 # ---- 10. Escalation after an outcomes-met closure ----------------------------------------------

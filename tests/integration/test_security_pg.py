@@ -367,3 +367,46 @@ def test_search_never_finds_another_hubs_family(org: Org) -> None:
     assert {h.family_name for h in search.quick_search(alice.uow(), "Nadia Northfeld")} == {"Northfield"}
     alice.close()
     bob.close()
+
+
+# ---- The dashboard's kept figures (migration 0007) ---------------------------------------------
+
+
+def _dashboard_as(org: Org, who: str) -> None:
+    import datetime as dt
+
+    from hubapp.domain.report_dto import ReportFilter
+    from hubapp.services import dashboard
+    db = Database(org.url_for(who))
+    try:
+        dashboard.dashboard(UnitOfWork(db), ReportFilter.rolling_12_months(dt.date.today(), hub_id=org.hub_a))
+    finally:
+        db.dispose()
+
+
+def test_kept_dashboard_figures_are_each_persons_own(org: Org) -> None:
+    for hub, family in ((org.hub_a, org.family_a), (org.hub_b, org.family_b)):  # a change in each hub
+        referrals.log_request(UnitOfWork(org.db), request(hub, family_id=family, consent=consent()))
+    _dashboard_as(org, "carol")
+    _dashboard_as(org, "dora")
+    with org.raw("carol") as conn:
+        owners = {r[0] for r in conn.execute("SELECT owner FROM hubapp_dashboard_cell")}
+        assert owners == {org.user("carol")}
+        # Carol cannot plant figures for Dora to see, nor change or drop Dora's.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO hubapp_dashboard_cell (owner, hub_id, indicator, span, basis, month, snap, "
+                         "payload) VALUES (%s, %s, 'review', '2026-01-31', 'x', '2026-01-01', "
+                         "pg_current_snapshot(), '[1, 1]')", (org.user("dora"), org.hub_a))
+        conn.execute("UPDATE hubapp_dashboard_cell SET payload = '[9, 9]'")
+        conn.execute("DELETE FROM hubapp_dashboard_cell WHERE owner <> session_user")
+        # The change log is written by the database alone, and shows Carol only her hub.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO hubapp_dashboard_change (hub_id, from_month) VALUES (%s, '2000-01-01')",
+                         (org.hub_a,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM hubapp_dashboard_change")
+        assert {r[0] for r in conn.execute("SELECT hub_id FROM hubapp_dashboard_change")} == {org.hub_a}
+    with org.raw("dora") as conn:
+        payloads = [r[0] for r in conn.execute("SELECT payload FROM hubapp_dashboard_cell")]
+        assert payloads and [9, 9] not in payloads
+        assert {r[0] for r in conn.execute("SELECT hub_id FROM hubapp_dashboard_change")} == {org.hub_a, org.hub_b}

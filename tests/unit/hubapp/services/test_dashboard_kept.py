@@ -1,0 +1,221 @@
+"""The dashboard's kept month parts (PostgreSQL, migration 0007; hubapp.services._dashboard_kept).
+
+The kept dashboard must always equal the dashboard worked out from the records alone: after each
+kind of edit the kept figures read, whether made through the program or straight in SQL, and when
+the edit is saved while the figures are being worked out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import text
+
+from hubapp.data.db import Database
+from hubapp.data.uow import UnitOfWork
+from hubapp.services import _dashboard_kept as kept_module
+from hubapp.services import dashboard
+
+from ._dashboard_world import TODAY, DashWorld, at, d
+
+pytestmark = pytest.mark.postgres
+
+
+@dataclass
+class Ids:
+    family: int
+    ella: int
+    allocated: int
+    planned: int
+    plan: int
+    review: int
+    consent: int
+    closed: int
+    request: int
+
+
+@pytest.fixture
+def w(pg_db: Database) -> DashWorld:
+    return DashWorld(pg_db)
+
+
+def world(w: DashWorld) -> Ids:
+    """A little of everything the kept parts count, August to October 2025."""
+    f, (ella,) = w.family("One")
+    allocated = w.episode(f, d(2025, 8, 20), allocated=d(2025, 8, 22), lead=w.ana)
+    w.assessment(allocated, authorised=d(2025, 9, 8))
+    planned = w.episode(f, d(2025, 8, 1), children=[ella])
+    plan = w.plan(planned, d(2025, 8, 1))
+    review = w.review(planned, d(2025, 9, 5))
+    consent = w.consent(f, planned, d(2025, 8, 1), withdrawn=d(2025, 10, 15))
+    closed = w.episode(f, d(2024, 3, 1), status="CLOSED", end=d(2024, 9, 10), end_reason="OUTCOMES_MET",
+                       children=[ella])
+    request = w.request(f, at(d(2025, 9, 1)), children=[ella])  # a re-referral (356 days)
+    w.request(f, at(d(2025, 8, 12)))
+    return Ids(f, ella, allocated, planned, plan, review, consent, closed, request)
+
+
+def board(w: DashWorld) -> dashboard.Dashboard:
+    return dashboard.dashboard(w.uow(), w.flt(), today=TODAY)
+
+
+@contextmanager
+def nothing_kept() -> Iterator[None]:
+    original = dashboard.Kept.open
+    dashboard.Kept.open = classmethod(lambda cls, ctx: None)  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        dashboard.Kept.open = original  # type: ignore[method-assign]
+
+
+def live(w: DashWorld) -> dashboard.Dashboard:
+    with nothing_kept():
+        return board(w)
+
+
+def cells(w: DashWorld) -> dict[str, int]:
+    with UnitOfWork(w.db) as uow:
+        return dict(uow.session.execute(text(  # type: ignore[arg-type]
+            "SELECT indicator, count(*) FROM hubapp_dashboard_cell GROUP BY indicator")).all())
+
+
+@pytest.fixture
+def worked_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date]]:
+    """(figure, first day) each time a kept figure is worked out from the records."""
+    seen: list[tuple[str, dt.date]] = []
+    for name in ("_review_counts", "_consent_counts"):
+        original = getattr(dashboard, name)
+
+        def spy(ctx: object, days: object, _o: Callable[..., object] = original, _n: str = name) -> object:
+            seen.append((_n, ctx.start))  # type: ignore[attr-defined]
+            return _o(ctx, days)
+        monkeypatch.setattr(dashboard, name, spy)
+    for name in ("_assessment_months", "_re_referral_months"):
+        original = getattr(dashboard, name)
+
+        def spy1(ctx: object, _o: Callable[..., object] = original, _n: str = name) -> object:
+            seen.append((_n, ctx.start))  # type: ignore[attr-defined]
+            return _o(ctx)
+        monkeypatch.setattr(dashboard, name, spy1)
+    return seen
+
+
+def _sql(statement: str) -> Callable[[DashWorld, Ids], None]:
+    def edit(w: DashWorld, ids: Ids) -> None:
+        with UnitOfWork(w.db) as uow:
+            uow.session.execute(text(statement.format(**vars(ids), south=w.south)))
+            uow.commit()
+    return edit
+
+
+#: Each kind of change the kept parts read, made as the program makes it or straight in SQL.
+EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
+    "a review held in September, recorded late": lambda w, i: w.review(i.planned, d(2025, 9, 25)),
+    "a review's date corrected": _sql("UPDATE meeting SET held_on = DATE '2025-08-20' WHERE id = {review}"),
+    "a review cancelled": _sql("UPDATE meeting SET status = 'CANCELLED' WHERE id = {review}"),
+    "a review deleted": _sql("DELETE FROM meeting WHERE id = {review}"),
+    "the plan's review interval shortened": _sql("UPDATE plan SET review_interval_days = 20 WHERE id = {plan}"),
+    "the plan ended": _sql("UPDATE plan SET status = 'ENDED', ended_on = DATE '2025-09-15' WHERE id = {plan}"),
+    "consent withdrawn earlier": _sql("UPDATE consent_record SET withdrawn_on = DATE '2025-08-20' WHERE id = {consent}"),
+    "consent found not to cover sharing": _sql("UPDATE consent_record SET scope_sharing = false WHERE id = {consent}"),
+    "new consent recorded": lambda w, i: w.consent(i.family, i.allocated, d(2025, 9, 1)),
+    "an assessment authorised": lambda w, i: w.assessment(i.planned, authorised=d(2025, 10, 2)),
+    "an authorisation date corrected": _sql(
+        "UPDATE assessment SET authorised_at = TIMESTAMPTZ '2025-10-20 10:00+00' WHERE episode_id = {allocated}"),
+    "an allocation date corrected": _sql(
+        "UPDATE episode SET allocated_at = TIMESTAMPTZ '2025-08-01 10:00+00' WHERE id = {allocated}"),
+    "an episode closed": _sql("UPDATE episode SET status = 'CLOSED', end_date = DATE '2025-09-20', "
+                              "end_reason = 'OUTCOMES_MET' WHERE id = {planned}"),
+    "an episode moved to another hub": _sql("UPDATE episode SET hub_id = {south} WHERE id = {planned}"),
+    "an earlier closure backdated past a year": _sql("UPDATE episode SET end_date = DATE '2024-08-01' WHERE id = {closed}"),
+    "a child taken off the earlier episode": _sql("DELETE FROM episode_child WHERE episode_id = {closed}"),
+    "a child taken off a request": _sql("DELETE FROM request_person WHERE request_id = {request}"),
+    "a request received in October": lambda w, i: w.request(i.family, at(d(2025, 10, 3)), children=[i.ella]),
+    "a request's date corrected": _sql(
+        "UPDATE request_for_support SET received_at = TIMESTAMPTZ '2025-07-01 10:00+00' WHERE id = {request}"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_kept_figures_equal_the_figures_worked_out_after(w: DashWorld, edit: str,
+                                                         worked_out: list[tuple[str, dt.date]]) -> None:
+    ids = world(w)
+    first = board(w)
+    assert cells(w) == {"assessment": 3, "consent": 3, "re_referral": 3, "review": 3}
+    assert first.indicators == live(w).indicators
+    worked_out.clear()
+    assert board(w).indicators == first.indicators
+    assert worked_out == []  # all read back, nothing worked out again
+    EDITS[edit](w, ids)
+    after = board(w)
+    assert worked_out  # the change made something stale
+    assert after.indicators == live(w).indicators
+    assert board(w).indicators == after.indicators  # and what was worked out again is kept
+
+
+def test_only_the_changed_month_and_later_are_worked_out_again(w: DashWorld,
+                                                              worked_out: list[tuple[str, dt.date]]) -> None:
+    ids = world(w)
+    board(w)
+    worked_out.clear()
+    w.review(ids.planned, d(2025, 10, 3))  # changes October on: August and September are read back
+    board(w)
+    assert sorted(worked_out) == [(name, d(2025, 10, 1)) for name in (
+        "_assessment_months", "_consent_counts", "_re_referral_months", "_review_counts")]
+
+
+def test_a_change_saved_while_the_figures_are_worked_out_is_not_missed(w: DashWorld,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = world(w)  # nothing kept yet: this dashboard works every part out, and keeps it
+    original = kept_module.Kept.open.__func__  # type: ignore[attr-defined]
+
+    def open_then_someone_saves(cls: type, ctx: object) -> object:
+        found = original(cls, ctx)  # this dashboard's snapshot is taken
+        EDITS["consent withdrawn earlier"](w, ids)  # committed on another connection meanwhile
+        EDITS["a review held in September, recorded late"](w, ids)
+        return found
+
+    monkeypatch.setattr(dashboard.Kept, "open", classmethod(open_then_someone_saves))
+    before = board(w)  # reads (and keeps) what was there when it started
+    monkeypatch.undo()
+    assert cells(w)
+    assert before.indicators != live(w).indicators
+    assert board(w).indicators == live(w).indicators
+
+
+def test_parts_of_other_days_and_settings_are_not_used_and_are_dropped(w: DashWorld) -> None:
+    world(w)
+    board(w)
+    w.setting("timescale.review_interval_days", 20)
+    changed = board(w)
+    assert changed.indicators == live(w).indicators
+    assert cells(w) == {"assessment": 3, "consent": 3, "re_referral": 3, "review": 3}  # yesterday's are gone
+    tomorrow = dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1))
+    with nothing_kept():
+        assert tomorrow.indicators == dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1)).indicators
+
+
+def test_team_and_worker_filters_work_everything_out(w: DashWorld) -> None:
+    world(w)
+    dashboard.dashboard(w.uow(), w.flt(team_id=w.team_a), today=TODAY)
+    dashboard.dashboard(w.uow(), w.flt(worker_id=w.ana), today=TODAY)
+    assert cells(w) == {}
+
+
+def test_the_change_log_forgets_what_no_kept_part_can_need(w: DashWorld) -> None:
+    ids = world(w)
+    with UnitOfWork(w.db) as uow:
+        uow.session.execute(text("UPDATE hubapp_dashboard_change SET at = now() - interval '3 days'"))
+        uow.commit()
+    w.review(ids.planned, d(2025, 10, 3))
+    board(w)  # the first parts of the day: yesterday's are dropped, and with them the old changes
+    dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1))
+    with UnitOfWork(w.db) as uow:
+        ages = uow.session.execute(text("SELECT count(*) FILTER (WHERE at < now() - interval '2 days'), count(*) "
+                                        "FROM hubapp_dashboard_change")).one()
+    assert ages[0] == 0 and ages[1] >= 1
