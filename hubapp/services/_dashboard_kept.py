@@ -83,6 +83,10 @@ class Kept:
         """The kept part, or None."""
         return self._found.get((indicator, span))
 
+    def count(self, indicator: str) -> int:
+        """How many valid parts of ``indicator`` are kept."""
+        return sum(1 for i, _ in self._found if i == indicator)
+
     def put(self, indicator: str, span: str, month: dt.date, payload: Any) -> None:
         """Keep a part worked out now; ``month`` is the first day of the month it belongs to (a
         change of that month or earlier makes it stale)."""

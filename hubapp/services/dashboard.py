@@ -149,9 +149,25 @@ def _tasks(*, with_parts: bool) -> dict[str, Callable[[Ctx], object]]:
     return {**parts, **{fn.__name__: fn for fn in _BUILDERS}, "caseload": drill.caseload}
 
 
-#: Rough cost of each task (ms, city scale, one hub and 12 months), to share the work out evenly.
-_COST = {"_review": 150, "distance": 140, "_revolving_door": 110, "_assessment": 95, "_consent": 80,
-         "claimable": 75, "_re_referral": 70, "evidenced": 65, "_escalation": 45, "_step_down": 35, "_step_up": 30}
+#: Rough cost of each task (ms of CPU, city scale, one hub and 12 months, nothing kept), to share the
+#: work out evenly.
+_COST = {"_revolving_door": 200, "_review": 170, "distance": 150, "_assessment": 110, "_consent": 110,
+         "_re_referral": 100, "claimable": 90, "evidenced": 75, "_escalation": 55, "_step_up": 50, "_step_down": 50,
+         "_front_door": 40, "caseload": 30, "_time_to_allocation": 25, "_unallocated": 20}
+#: For the tasks whose monthly parts are kept: the part of their cost that is not (the assessment's
+#: overdue count is worked out each time).
+_KEPT = {"_review": ("review", 5), "_consent": ("consent", 5), "_assessment": ("assessment", 50),
+         "_re_referral": ("re_referral", 5)}
+
+
+def _cost(ctx: Ctx, name: str) -> float:
+    """What the task ``name`` will cost now: less the share of its monthly parts already kept."""
+    cost = _COST.get(name, 10)
+    if ctx.kept is None or name not in _KEPT:
+        return cost
+    key, rest = _KEPT[name]
+    months = len(ind.months(ctx.start, ctx.end)) or 1
+    return rest + (cost - rest) * (1 - min(ctx.kept.count(key), months) / months)
 
 
 def _work_out(uow: UnitOfWork, ctx: Ctx) -> dict[str, object]:
@@ -164,10 +180,11 @@ def _work_out(uow: UnitOfWork, ctx: Ctx) -> dict[str, object]:
     tasks = {name: fn for name, fn in _tasks(with_parts=True).items() if name != "_outcomes"}
     streams: list[list[str]] = [[] for _ in range(STREAMS)]
     load = [0] * STREAMS
-    for name in sorted(tasks, key=lambda n: -_COST.get(n, 10)):  # heaviest first, to the lightest stream
+    costs = {name: _cost(ctx, name) for name in tasks}
+    for name in sorted(tasks, key=lambda n: -costs[n]):  # heaviest first, to the lightest stream
         i = load.index(min(load))
         streams[i].append(name)
-        load[i] += _COST.get(name, 10)
+        load[i] += costs[name]
     pool = _executor()
     others = [pool.submit(_in_snapshot, uow, snapshot, ctx, [(n, tasks[n]) for n in names]) for names in streams[1:]]
     try:
