@@ -1,11 +1,11 @@
-"""The dashboard's kept month figures (PostgreSQL, migration 0007).
+"""The dashboard's kept month figures (PostgreSQL, migrations 0007 and 0008).
 
 A figure made of monthly parts (a count per month, a snapshot at each month end) keeps each
 month's part in ``hubapp_dashboard_cell``, for the person who worked it out, with the snapshot it
 was read in. The next time that person opens the dashboard for the hub, a part is used again while
 no change that the reader's snapshot sees, of that hub and of that month or earlier, is missing
-from the part's snapshot (the triggers of migration 0007 log every change with the first month it
-can move). So only the months that changed are worked out from the records again; the figures are
+from the part's snapshot (the triggers of migrations 0007 and 0008 log every change with the first
+month it can move). So only the months that changed are worked out from the records again; the figures are
 the same as working everything out, which ``tests/unit/hubapp/services/test_dashboard_kept.py``
 checks after every kind of edit the figures read.
 
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 #: The definition of the kept parts; change it whenever what a part holds or means changes, so
 #: parts kept by an older program are not read as new ones.
-VERSION = 1
+VERSION = 2
 
 #: The valid parts: those of the hub and basis with no change that the reader sees, of their month
 #: or earlier, missing from the snapshot they were read in. Parts kept together share a snapshot, so

@@ -375,20 +375,22 @@ def claimable_episodes(ctx: Ctx) -> object:
 
 
 def distance_groups(ctx: Ctx) -> object:
-    """Per episode closed in the period, person, tool and area with at least two scores: the first and
-    the latest score (the ``distance_travelled`` rule of the episode page, in SQL)."""
+    """Per episode closed in the period (with the day it closed), person, tool and area with at least
+    two scores: the first and the latest score (the ``distance_travelled`` rule of the episode page,
+    in SQL)."""
     m = OutcomeMeasurement
     if ctx.pg:
         # One ordered pass per group (an index on (episode_id, person_id, tool, area, measured_on, id)
         # serves it), no window over the whole hub.
         first = array_agg(aggregate_order_by(m.score, m.measured_on, m.id))[1]
         latest = array_agg(aggregate_order_by(m.score, m.measured_on.desc(), m.id.desc()))[1]
-        return (select(m.episode_id, m.person_id, m.tool, m.area, first.label("first"), latest.label("latest"),
-                       func.count().label("n"))
+        return (select(m.episode_id, E.end_date, m.person_id, m.tool, m.area, first.label("first"),
+                       latest.label("latest"), func.count().label("n"))
                 .join(E, E.id == m.episode_id).where(m.measured_on <= ctx.end, *closed_in_period(ctx))
-                .group_by(m.episode_id, m.person_id, m.tool, m.area).having(func.count() >= 2))
+                .group_by(m.episode_id, E.end_date, m.person_id, m.tool, m.area).having(func.count() >= 2))
     key = (m.episode_id, func.coalesce(m.person_id, 0), m.tool, m.area)
-    ranked = (select(m.episode_id, func.coalesce(m.person_id, 0).label("person"), m.tool, m.area, m.score,
+    ranked = (select(m.episode_id, E.end_date, func.coalesce(m.person_id, 0).label("person"), m.tool, m.area,
+                     m.score,
                      func.row_number().over(partition_by=key, order_by=(m.measured_on, m.id)).label("up"),
                      func.row_number().over(partition_by=key, order_by=(m.measured_on.desc(), m.id.desc()))
                      .label("down"))
@@ -396,7 +398,7 @@ def distance_groups(ctx: Ctx) -> object:
               .where(m.measured_on <= ctx.end, *closed_in_period(ctx)).subquery())
     first_w = func.max(case((ranked.c.up == 1, ranked.c.score)))
     latest_w = func.max(case((ranked.c.down == 1, ranked.c.score)))
-    return (select(ranked.c.episode_id, ranked.c.person, ranked.c.tool, ranked.c.area, first_w.label("first"),
-                   latest_w.label("latest"), func.count().label("n"))
-            .group_by(ranked.c.episode_id, ranked.c.person, ranked.c.tool, ranked.c.area)
+    return (select(ranked.c.episode_id, ranked.c.end_date, ranked.c.person, ranked.c.tool, ranked.c.area,
+                   first_w.label("first"), latest_w.label("latest"), func.count().label("n"))
+            .group_by(ranked.c.episode_id, ranked.c.end_date, ranked.c.person, ranked.c.tool, ranked.c.area)
             .having(func.count() >= 2))

@@ -157,7 +157,8 @@ _COST = {"_revolving_door": 200, "_review": 170, "distance": 150, "_assessment":
 #: For the tasks whose monthly parts are kept: the part of their cost that is not (the assessment's
 #: overdue count is worked out each time).
 _KEPT = {"_review": ("review", 5), "_consent": ("consent", 5), "_assessment": ("assessment", 50),
-         "_re_referral": ("re_referral", 5)}
+         "_re_referral": ("re_referral", 5), "_escalation": ("escalation", 5), "distance": ("distance", 5),
+         "claimable": ("claimable", 5)}
 
 
 def _cost(ctx: Ctx, name: str) -> float:
@@ -538,13 +539,16 @@ def _snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...],
     return [(int(n), int(good)) for n, good in have]
 
 
-def _monthly(ctx: Ctx, key: str, count: Callable[[Ctx], dict[dt.date, list[int]]]) -> dict[dt.date, list[int]]:
+def _monthly(ctx: Ctx, key: str, count: Callable[[Ctx], dict[dt.date, list[int]]], *,
+             tail: str = "") -> dict[dt.date, list[int]]:
     """``count``'s part for each month of the period (from the period's first day, to its last), the
-    kept ones read and the rest worked out (from the first month not kept on) and kept."""
+    kept ones read and the rest worked out (from the first month not kept on) and kept. ``tail`` ends
+    each part's key: what else, besides its days, the part was worked out for."""
     kept = ctx.kept
     if kept is None:
         return count(ctx)
-    spans = {m: span_of(max(m, ctx.start), min(ind.month_end(m), ctx.end)) for m in ind.months(ctx.start, ctx.end)}
+    spans = {m: span_of(max(m, ctx.start), min(ind.month_end(m), ctx.end)) + tail
+             for m in ind.months(ctx.start, ctx.end)}
     have = {m: kept.get(key, span) for m, span in spans.items()}
     first = next((m for m, h in have.items() if h is None), None)
     if first is not None:
@@ -662,22 +666,11 @@ def _re_referral_months(ctx: Ctx) -> dict[dt.date, list[int]]:
 
 def _escalation(ctx: Ctx) -> _Result:
     short, long = ctx.ts.escalation_short_days, ctx.ts.escalation_long_days
-    f_short = case((escalated_within(ctx, short), 1), else_=0)
-    f_long = case((escalated_within(ctx, long), 1), else_=0)
-    rows = ctx.s.execute(select(E.end_date, f_short, f_long, func.count()).where(*escalation_cohort(ctx))
-                         .group_by(E.end_date, f_short, f_long)).all()
-    counts = {short: [0, 0], long: [0, 0]}
-    num: Counter[dt.date] = Counter()
-    den: Counter[dt.date] = Counter()
-    for end, hit_short, hit_long, n in rows:
-        for window, hit in ((short, hit_short), (long, hit_long)):
-            due = end + dt.timedelta(days=window)
-            if ctx.start <= due <= ctx.end:
-                counts[window][0] += n
-                counts[window][1] += n * hit
-                if window == long:
-                    den[ind.month_start(due)] += n
-                    num[ind.month_start(due)] += n * hit
+    found = _monthly(ctx, "escalation", _escalation_months)
+    counts = {short: [sum(p[0] for p in found.values()), sum(p[1] for p in found.values())],
+              long: [sum(p[2] for p in found.values()), sum(p[3] for p in found.values())]}
+    num = Counter({m: p[3] for m, p in found.items()})
+    den = Counter({m: p[2] for m, p in found.items()})
     figures = [Figure(f"Within {round(short / 30.4)} months", ind.percent(counts[short][1], counts[short][0]),
                       "percent"),
                Figure(f"Closures followed for {round(short / 30.4)} months", counts[short][0]),
@@ -688,6 +681,25 @@ def _escalation(ctx: Ctx) -> _Result:
                    figures=figures, trend=_ratio_trend(ctx, num, den),
                    empty=f"No episodes closed with outcomes met had their {round(long / 30.4)} months after "
                          "closure end in this period")
+
+
+def _escalation_months(ctx: Ctx) -> dict[dt.date, list[int]]:
+    """Per month of the period, by the month a closure's window ends in: [closures followed for the
+    short window, of them escalated, closures followed for the long window, of them escalated]."""
+    short, long = ctx.ts.escalation_short_days, ctx.ts.escalation_long_days
+    f_short = case((escalated_within(ctx, short), 1), else_=0)
+    f_long = case((escalated_within(ctx, long), 1), else_=0)
+    out = {m: [0, 0, 0, 0] for m in ind.months(ctx.start, ctx.end)}
+    for end, hit_short, hit_long, n in ctx.s.execute(
+            select(E.end_date, f_short, f_long, func.count()).where(*escalation_cohort(ctx))
+            .group_by(E.end_date, f_short, f_long)):
+        for col, window, hit in ((0, short, hit_short), (2, long, hit_long)):
+            due = end + dt.timedelta(days=window)
+            if ctx.start <= due <= ctx.end:
+                part = out[ind.month_start(due)]
+                part[col] += n
+                part[col + 1] += n * hit
+    return out
 
 
 # ---- 11. Revolving door ------------------------------------------------------------------------
@@ -740,8 +752,18 @@ def _evidenced(ctx: Ctx) -> int:
 
 
 def _claimable(ctx: Ctx) -> int:
-    claimable_q = claimable_episodes(ctx).subquery()
-    return int(ctx.s.scalar(select(func.count(func.distinct(claimable_q.c.family_id)))) or 0)
+    return len({f for part in _monthly(ctx, "claimable", _claimable_months).values() for f in part})
+
+
+def _claimable_months(ctx: Ctx) -> dict[dt.date, list[int]]:
+    """Per month of the period: the families (ids) whose claimable episode's sustainment window
+    ended in it (a family can be claimable in several months; the figure counts it once)."""
+    wait = dt.timedelta(days=ctx.ts.sf_sustainment_days)
+    q = claimable_episodes(ctx).subquery()
+    out: dict[dt.date, set[int]] = {m: set() for m in ind.months(ctx.start, ctx.end)}
+    for family_id, end in ctx.s.execute(select(q.c.family_id, q.c.end_date).distinct()):
+        out[ind.month_start(end + wait)].add(family_id)
+    return {m: sorted(ids) for m, ids in out.items()}
 
 
 def _claims_audited(ctx: Ctx) -> tuple[int, int]:
@@ -754,10 +776,23 @@ def _claims_audited(ctx: Ctx) -> tuple[int, int]:
 
 
 def _distance(ctx: Ctx) -> tuple[float | None, int]:
+    # Scores count up to the period's end, so a month's part is kept for that end only.
+    found = _monthly(ctx, "distance", _distance_months, tail=f"<={ctx.end.isoformat()}")
+    total, n = sum(p[0] for p in found.values()), sum(p[1] for p in found.values())
+    return (round(total / n, 2) if n else None), n
+
+
+def _distance_months(ctx: Ctx) -> dict[dt.date, list[int]]:
+    """Per month of the period, by the month the episode closed: [sum of latest − first score, areas
+    with two or more scores]."""
     g = distance_groups(ctx).subquery()  # type: ignore[attr-defined]
-    total, n = ctx.s.execute(select(func.sum(g.c.latest - g.c.first), func.count())).one()
-    n = int(n or 0)
-    return (round(float(total) / n, 2) if n else None), n
+    out = {m: [0, 0] for m in ind.months(ctx.start, ctx.end)}
+    for end, total, n in ctx.s.execute(select(g.c.end_date, func.sum(g.c.latest - g.c.first), func.count())
+                                       .group_by(g.c.end_date)):
+        part = out[ind.month_start(as_date(end))]  # type: ignore[arg-type]
+        part[0] += int(total or 0)
+        part[1] += int(n or 0)
+    return out
 
 
 #: What ``_outcomes`` reads through ``ctx.part``, by name (each a query of its own).

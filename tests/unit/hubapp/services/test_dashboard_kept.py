@@ -1,4 +1,5 @@
-"""The dashboard's kept month parts (PostgreSQL, migration 0007; hubapp.services._dashboard_kept).
+"""The dashboard's kept month parts (PostgreSQL, migrations 0007 and 0008;
+hubapp.services._dashboard_kept).
 
 The kept dashboard must always equal the dashboard worked out from the records alone: after each
 kind of edit the kept figures read, whether made through the program or straight in SQL, and when
@@ -36,6 +37,12 @@ class Ids:
     consent: int
     closed: int
     request: int
+    two: int
+    ended: int
+    score: int
+    claimed: int
+    need: int
+    step_up: int
 
 
 @pytest.fixture
@@ -56,7 +63,26 @@ def world(w: DashWorld) -> Ids:
                        children=[ella])
     request = w.request(f, at(d(2025, 9, 1)), children=[ella])  # a re-referral (356 days)
     w.request(f, at(d(2025, 8, 12)))
-    return Ids(f, ella, allocated, planned, plan, review, consent, closed, request)
+    # Escalation: a step-up 144 days after the closure of 10 Sep 2024 (its 12 months end in September).
+    step_up = w.transfer("STEP_UP", f, "SENT", at(d(2025, 2, 1)), episode=closed,
+                         events=[("DRAFT", at(d(2025, 2, 1))), ("SENT", at(d(2025, 2, 1)))])
+    two, _ = w.family("Two", children=("Zed",))
+    # Distance travelled: closed in September, +3 on one area.
+    ended = w.episode(two, d(2025, 3, 1), status="CLOSED", end=d(2025, 9, 12), end_reason="OUTCOMES_MET")
+    score = w.score(two, ended, "Routines", 3, d(2025, 8, 1))
+    w.score(two, ended, "Routines", 6, d(2025, 9, 10))
+    # Supporting Families: three evidenced needs, sustained 182 days after 1 Mar 2025 (30 August); its
+    # 6 months after closure end in August too.
+    claimed = w.episode(two, d(2024, 9, 1), status="CLOSED", end=d(2025, 3, 1), end_reason="OUTCOMES_MET")
+    need = w.need(claimed, "SF01")
+    w.need(claimed, "SF05")
+    w.need(claimed, "SF09")
+    return Ids(f, ella, allocated, planned, plan, review, consent, closed, request, two, ended, score, claimed, need,
+               step_up)
+
+
+#: The kept parts of :func:`world` (three months of each figure).
+ALL_KEPT = {key: 3 for key in ("assessment", "claimable", "consent", "distance", "escalation", "re_referral", "review")}
 
 
 def board(w: DashWorld) -> dashboard.Dashboard:
@@ -84,6 +110,10 @@ def cells(w: DashWorld) -> dict[str, int]:
             "SELECT indicator, count(*) FROM hubapp_dashboard_cell GROUP BY indicator")).all())
 
 
+MONTHLY = ("_assessment_months", "_claimable_months", "_distance_months", "_escalation_months",
+           "_re_referral_months")
+
+
 @pytest.fixture
 def worked_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date]]:
     """(figure, first day) each time a kept figure is worked out from the records."""
@@ -95,7 +125,7 @@ def worked_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date]]:
             seen.append((_n, ctx.start))  # type: ignore[attr-defined]
             return _o(ctx, days)
         monkeypatch.setattr(dashboard, name, spy)
-    for name in ("_assessment_months", "_re_referral_months"):
+    for name in MONTHLY:
         original = getattr(dashboard, name)
 
         def spy1(ctx: object, _o: Callable[..., object] = original, _n: str = name) -> object:
@@ -138,6 +168,21 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
     "a request received in October": lambda w, i: w.request(i.family, at(d(2025, 10, 3)), children=[i.ella]),
     "a request's date corrected": _sql(
         "UPDATE request_for_support SET received_at = TIMESTAMPTZ '2025-07-01 10:00+00' WHERE id = {request}"),
+    "a score recorded late": lambda w, i: w.score(i.two, i.ended, "Routines", 8, d(2025, 9, 20)),
+    "a score corrected": _sql("UPDATE outcome_measurement SET score = 1 WHERE id = {score}"),
+    "a score deleted": _sql("DELETE FROM outcome_measurement WHERE id = {score}"),
+    "a need's evidence struck out": _sql("UPDATE need SET outcome_evidence = NULL WHERE id = {need}"),
+    "a need added, not yet met": lambda w, i: w.need(i.claimed, "SF02", status="OPEN"),
+    "a need deleted": _sql("DELETE FROM need WHERE id = {need}"),
+    "a closure's reason corrected": _sql("UPDATE episode SET end_reason = 'DISENGAGED' WHERE id = {claimed}"),
+    "a referral passed to social care after a closure": lambda w, i: w.request(
+        i.two, at(d(2025, 5, 30)), at(d(2025, 6, 1)), "PASS_TO_CSC"),
+    "a step-up sent after a closure": lambda w, i: w.transfer(
+        "STEP_UP", i.two, "SENT", at(d(2025, 4, 1)), events=[("SENT", at(d(2025, 4, 1)))]),
+    "a step-up's sending struck from its history": _sql(
+        "DELETE FROM transfer_event WHERE transfer_id = {step_up} AND to_status = 'SENT'"),
+    "a step-up's date corrected": _sql(
+        "UPDATE transfer_request SET requested_at = TIMESTAMPTZ '2024-06-01 10:00+00' WHERE id = {step_up}"),
 }
 
 
@@ -146,7 +191,7 @@ def test_kept_figures_equal_the_figures_worked_out_after(w: DashWorld, edit: str
                                                          worked_out: list[tuple[str, dt.date]]) -> None:
     ids = world(w)
     first = board(w)
-    assert cells(w) == {"assessment": 3, "consent": 3, "re_referral": 3, "review": 3}
+    assert cells(w) == ALL_KEPT
     assert first.indicators == live(w).indicators
     worked_out.clear()
     assert board(w).indicators == first.indicators
@@ -165,8 +210,8 @@ def test_only_the_changed_month_and_later_are_worked_out_again(w: DashWorld,
     worked_out.clear()
     w.review(ids.planned, d(2025, 10, 3))  # changes October on: August and September are read back
     board(w)
-    assert sorted(worked_out) == [(name, d(2025, 10, 1)) for name in (
-        "_assessment_months", "_consent_counts", "_re_referral_months", "_review_counts")]
+    assert sorted(worked_out) == sorted((name, d(2025, 10, 1)) for name in (*MONTHLY, "_consent_counts",
+                                                                             "_review_counts"))
 
 
 def test_a_change_saved_while_the_figures_are_worked_out_is_not_missed(w: DashWorld,
@@ -194,7 +239,7 @@ def test_parts_of_other_days_and_settings_are_not_used_and_are_dropped(w: DashWo
     w.setting("timescale.review_interval_days", 20)
     changed = board(w)
     assert changed.indicators == live(w).indicators
-    assert cells(w) == {"assessment": 3, "consent": 3, "re_referral": 3, "review": 3}  # yesterday's are gone
+    assert cells(w) == ALL_KEPT  # yesterday's are gone
     tomorrow = dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1))
     with nothing_kept():
         assert tomorrow.indicators == dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1)).indicators
