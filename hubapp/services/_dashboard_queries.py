@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, union_all
-from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
+from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array_agg
 
 from hubapp.data.models import (
     ConsentRecord, Episode, EpisodeChild, FamilyMembership, Meeting, Need, OutcomeMeasurement, Person, Plan,
@@ -203,6 +203,14 @@ def re_referrals(ctx: Ctx) -> list[tuple[int, int, dt.date, rules.EhEpisode]]:
     return out
 
 
+def among(ctx: Ctx, col: Any, ids: list[int]) -> Any:
+    """``col`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), which is planned
+    once whatever the count, rather than a parameter per id."""
+    if ctx.pg:
+        return col == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
+    return col.in_(ids)
+
+
 def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
     """``ids`` in lists of at most ``size`` (for ``IN`` lists)."""
     for i in range(0, len(ids), size):
@@ -240,45 +248,68 @@ def revolving_children(ctx: Ctx, *, names: bool = True) -> list[tuple[int, int, 
     before it; their starts are then counted child by child, with social care episodes inferred from
     the transfers as :mod:`hubapp.domain.revolving` does.
     """
+    return revolving_since(ctx, revolving_scope(ctx), names=names)
+
+
+def revolving_scope(ctx: Ctx) -> dict[int, list[dt.date]]:
+    """The days in the period of each family's starts in scope (only they can make a family's
+    children count here): early help episodes, step-ups taken on and step-downs requested, and
+    referrals passed to social care, of the hub, team or worker."""
+    rows = ctx.s.execute(union_all(
+        select(E.family_id, E.start_date).where(E.start_date >= ctx.start, E.start_date <= ctx.end,
+                                                *ctx.episode_scope()),
+        select(T.family_id, ctx.day(T.decided_at)).where(
+            T.direction == UP, T.decision_outcome.in_(tuple(STEP_UP_ACCEPTED_OUTCOMES)),
+            T.decided_at >= ctx.start_ts, T.decided_at < ctx.end_ts, *ctx.transfer_scope()),
+        select(T.family_id, ctx.day(T.requested_at)).where(
+            T.direction == DOWN, T.requested_at >= ctx.start_ts, T.requested_at < ctx.end_ts, *ctx.transfer_scope()),
+        select(R.family_id, ctx.day(R.decided_at)).where(
+            R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at >= ctx.start_ts, R.decided_at < ctx.end_ts,
+            *ctx.request_scope()),
+    )).all()
+    out: dict[int, list[dt.date]] = defaultdict(list)
+    for fid, day in rows:
+        out[fid].append(as_date(day))  # type: ignore[arg-type]
+    return {fid: sorted(days) for fid, days in out.items()}
+
+
+def revolving_since(ctx: Ctx, scope: dict[int, list[dt.date]], *, names: bool = False,
+                    since: dt.date | None = None) -> list[tuple[int, int, str, tuple[dt.date, ...], list[dt.date]]]:
+    """:func:`revolving_children` for the families of ``scope`` (:func:`revolving_scope`), and with
+    ``since`` only those with a start of any kind, anywhere, on or after it (only they can have a
+    qualifying start or a start in scope from then on)."""
+    if not scope:
+        return []
     window = ctx.ts.revolving_window_days
     lo = ctx.start - dt.timedelta(days=window)
     lo_ts = dt.datetime.combine(lo, dt.time(0), tzinfo=dt.UTC)
-    # Families with a start in the period, in scope (only they can have a window ending in it)...
-    in_period = union_all(
-        select(E.family_id.label("fid")).where(E.start_date >= ctx.start, E.start_date <= ctx.end,
-                                               *ctx.episode_scope()),
-        select(T.family_id.label("fid")).where(
-            T.direction == UP, T.decision_outcome.in_(tuple(STEP_UP_ACCEPTED_OUTCOMES)),
-            T.decided_at >= ctx.start_ts, T.decided_at < ctx.end_ts, *ctx.transfer_scope()),
-        select(T.family_id.label("fid")).where(
-            T.direction == DOWN, T.requested_at >= ctx.start_ts, T.requested_at < ctx.end_ts, *ctx.transfer_scope()),
-        select(R.family_id.label("fid")).where(
-            R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at >= ctx.start_ts, R.decided_at < ctx.end_ts,
-            *ctx.request_scope()),
-    ).cte("in_period")
-    families = select(in_period.c.fid)
-    # ...and, of those, the ones with three or more starts for one child in the period and the window
-    # before it (a social care start counts for every child of the family).
-    eh = (select(EpisodeChild.person_id.label("pid"), E.family_id.label("fid"), func.count().label("n"))
-          .join(E, E.id == EpisodeChild.episode_id)
-          .where(E.family_id.in_(families), E.start_date >= lo, E.start_date <= ctx.end)
-          .group_by(EpisodeChild.person_id, E.family_id).subquery())
-    events = union_all(
-        select(T.family_id.label("fid")).where(
-            T.direction == UP, T.decision_outcome.in_(tuple(STEP_UP_ACCEPTED_OUTCOMES)),
-            T.decided_at >= lo_ts, T.decided_at < ctx.end_ts, T.family_id.in_(families)),
-        select(T.family_id.label("fid")).where(
-            T.direction == DOWN, T.requested_at >= lo_ts, T.requested_at < ctx.end_ts, T.family_id.in_(families)),
-        select(R.family_id.label("fid")).where(
-            R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at >= lo_ts, R.decided_at < ctx.end_ts,
-            R.family_id.in_(families)),
-    ).subquery()
-    csc = select(events.c.fid, func.count().label("n")).group_by(events.c.fid).subquery()
-    family_ids = sorted(set(ctx.s.execute(
-        select(eh.c.fid).outerjoin(csc, csc.c.fid == eh.c.fid)
-        .where(eh.c.n + func.coalesce(csc.c.n, 0) >= rules.EPISODES_THRESHOLD)).scalars()))
-    if not family_ids:
+    family_ids = sorted(scope)
+    # Families with three or more starts in the period and the window before it: early help episodes
+    # (a child's starts are never more than the family's) and events with social care.
+    candidates: set[int] = set()
+    for chunk in _chunks(family_ids, 5000):
+        eh = (select(E.family_id.label("fid"), func.count().label("n"), func.max(E.start_date).label("last"))
+              .where(among(ctx, E.family_id, chunk), E.start_date >= lo, E.start_date <= ctx.end)
+              .group_by(E.family_id).subquery())
+        events = union_all(
+            select(T.family_id.label("fid"), ctx.day(T.decided_at).label("day")).where(
+                T.direction == UP, T.decision_outcome.in_(tuple(STEP_UP_ACCEPTED_OUTCOMES)),
+                T.decided_at >= lo_ts, T.decided_at < ctx.end_ts, among(ctx, T.family_id, chunk)),
+            select(T.family_id.label("fid"), ctx.day(T.requested_at).label("day")).where(
+                T.direction == DOWN, T.requested_at >= lo_ts, T.requested_at < ctx.end_ts, among(ctx, T.family_id, chunk)),
+            select(R.family_id.label("fid"), ctx.day(R.decided_at).label("day")).where(
+                R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at >= lo_ts, R.decided_at < ctx.end_ts,
+                among(ctx, R.family_id, chunk)),
+        ).subquery()
+        csc = (select(events.c.fid, func.count().label("n"), func.max(events.c.day).label("last"))
+               .group_by(events.c.fid).subquery())
+        keep = [eh.c.n + func.coalesce(csc.c.n, 0) >= rules.EPISODES_THRESHOLD]
+        if since is not None:
+            keep.append(or_(eh.c.last >= ctx.date(since), csc.c.last >= ctx.date(since)))
+        candidates.update(ctx.s.execute(select(eh.c.fid).outerjoin(csc, csc.c.fid == eh.c.fid).where(*keep)).scalars())
+    if not candidates:
         return []
+    family_ids = sorted(candidates)
     facts = _revolving_facts(ctx, family_ids, lo, names)
     out = []
     for fid in family_ids:
@@ -299,7 +330,7 @@ def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: boo
     care episodes are inferred from its order)."""
     facts: dict[int, object] = {f: facts_service._FamilyFacts() for f in family_ids}
     for chunk in _chunks(family_ids, 5000):
-        current_children = (FamilyMembership.family_id.in_(chunk), FamilyMembership.end_date.is_(None),
+        current_children = (among(ctx, FamilyMembership.family_id, chunk), FamilyMembership.end_date.is_(None),
                             FamilyMembership.relation.in_(facts_service.CHILD_RELATIONS))
         if names:
             for fid, pid, given, family_name in ctx.s.execute(
@@ -315,7 +346,7 @@ def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: boo
         rows = ctx.s.execute(
             select(E.id, E.family_id, E.start_date, E.end_date, E.end_reason, E.status, EpisodeChild.person_id)
             .outerjoin(EpisodeChild, EpisodeChild.episode_id == E.id)
-            .where(E.family_id.in_(chunk), E.start_date >= since)).all()
+            .where(among(ctx, E.family_id, chunk), E.start_date >= since)).all()
         for r in rows:
             if r.person_id is not None:
                 kids[r.id].add(r.person_id)
@@ -328,11 +359,11 @@ def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: boo
             facts[r.family_id].episodes.append(  # type: ignore[attr-defined]
                 rules.EhEpisode(r.start_date, end, r.end_reason, frozenset(kids[r.id])))
         for fid, decided in ctx.s.execute(select(R.family_id, R.decided_at).where(
-                R.family_id.in_(chunk), R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at.is_not(None))):
+                among(ctx, R.family_id, chunk), R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at.is_not(None))):
             facts[fid].csc_events.append(rules.CscEvent(decided.date(), "start"))  # type: ignore[attr-defined]
         for t in ctx.s.execute(
             select(T.family_id, T.direction, T.status, T.requested_at, T.decided_at, T.decision_outcome)
-            .where(T.family_id.in_(chunk))
+            .where(among(ctx, T.family_id, chunk))
         ):
             facts_service._add_transfer(facts[t.family_id], t)  # type: ignore[arg-type]
     return facts

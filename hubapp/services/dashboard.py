@@ -43,7 +43,8 @@ from . import _dashboard_drill as drill
 from ._dashboard_queries import (
     DOWN, UP, accepted_at_front_door, claimable_episodes, closed_in_period, consent_pivot, distance_groups,
     escalated_within, escalation_cohort, evidenced_families, first_event, new_requests, open_on, queue_counts,
-    re_referrals, review_pivot, review_reference, revolving_children, running_on, sent_to_csc, waiting_at,
+    re_referrals, review_pivot, review_reference, revolving_children, revolving_scope, revolving_since, running_on,
+    sent_to_csc, waiting_at,
 )
 from ._dashboard_kept import Kept, span_of
 from ._dashboard_sql import Ctx, as_date
@@ -158,7 +159,7 @@ _COST = {"_revolving_door": 200, "_review": 170, "distance": 150, "_assessment":
 #: overdue count is worked out each time).
 _KEPT = {"_review": ("review", 5), "_consent": ("consent", 5), "_assessment": ("assessment", 50),
          "_re_referral": ("re_referral", 5), "_escalation": ("escalation", 5), "distance": ("distance", 5),
-         "claimable": ("claimable", 5)}
+         "claimable": ("claimable", 5), "_revolving_door": ("revolving_door", 60)}
 
 
 def _cost(ctx: Ctx, name: str) -> float:
@@ -706,17 +707,64 @@ def _escalation_months(ctx: Ctx) -> dict[dt.date, list[int]]:
 
 
 def _revolving_door(ctx: Ctx) -> _Result:
-    found = revolving_children(ctx, names=False)
+    found = _revolving_found(ctx)
     per_month: dict[dt.date, set[int]] = defaultdict(set)
-    for _, child_id, _, hits, _ in found:
+    for (_, child_id), hits in found.items():
         for d in hits:
             per_month[ind.month_start(d)].add(child_id)
     trend = tuple(TrendPoint(m, float(len(per_month[m])), len(per_month[m]), 0) for m in ind.months(ctx.start, ctx.end))
-    families = len({f for f, *_ in found})
+    families = len({f for f, _ in found})
     figures = [Figure("Families", families)]
     return _Result("revolving_door", float(len(found)), len(found), 0, figures=figures, trend=trend,
                    empty="No child had three or more episodes within 24 months starting in this period"
                    if not found else "")
+
+
+def _revolving_found(ctx: Ctx) -> dict[tuple[int, int], set[dt.date]]:
+    """The children who count, as (family, child), with their qualifying starts in the period.
+
+    Kept by month: a month's part holds the children who count by the end of that month (a
+    qualifying start and a start in scope, both in the period and by then) for whom one of the two
+    fell in that month, with their qualifying starts by then. Every child who counts is in the part of
+    the later of its first start in scope and its last qualifying start, with all its qualifying
+    starts, and a part reads nothing dated after its month (social care episodes are inferred from
+    the transfers in date order). Parts are kept for one period start (the starts in scope count from
+    it)."""
+    kept = ctx.kept
+    if kept is None:
+        return {(f, c): set(hits) for f, c, _, hits, _ in revolving_children(ctx, names=False)}
+    months = ind.months(ctx.start, ctx.end)
+    spans = {m: span_of(max(m, ctx.start), min(ind.month_end(m), ctx.end)) + f"@{ctx.start.isoformat()}"
+             for m in months}
+    have = {m: kept.get("revolving_door", spans[m]) for m in months}
+    first = next((m for m in months if have[m] is None), None)
+    if first is not None:
+        for m, part in _revolving_parts(ctx, [m for m in months if m >= first]).items():
+            have[m] = part
+            kept.put("revolving_door", spans[m], m, part)
+    found: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+    for part in have.values():
+        for f, c, hits in part:  # type: ignore[union-attr]
+            found[(int(f), int(c))].update(dt.date.fromordinal(int(h)) for h in hits)
+    return found
+
+
+def _revolving_parts(ctx: Ctx, months: list[dt.date]) -> dict[dt.date, list[list[Any]]]:
+    """The kept parts of :func:`_revolving_found` for ``months`` (the last months of the period):
+    per month, ``[family, child, [qualifying starts by the month's end, as ordinals]]``."""
+    scope = revolving_scope(ctx)
+    found = revolving_since(ctx, scope, since=months[0])
+    out: dict[dt.date, list[list[Any]]] = {m: [] for m in months}
+    for fid, child_id, _, hits, _ in found:
+        in_scope = scope[fid]
+        for m in months:
+            last = min(ind.month_end(m), ctx.end)
+            by_then = [h for h in hits if h <= last]
+            if not by_then or in_scope[0] > last:
+                continue
+            if any(ind.month_start(h) == m for h in by_then) or any(ind.month_start(d) == m for d in in_scope):
+                out[m].append([fid, child_id, [h.toordinal() for h in by_then]])
+    return out
 
 
 # ---- 12. Outcomes and the Supporting Families pipeline -----------------------------------------

@@ -1,13 +1,14 @@
-"""dashboard kept figures: the outcomes' parts and escalation log their changes too
+"""dashboard kept figures: the outcomes' parts, escalation and the revolving door log their changes too
 
 Migration 0007 keeps the monthly parts of four dashboard figures and logs the changes that can make
-them stale. Three more figures are now kept by month (:mod:`hubapp.services.dashboard`):
+them stale. Four more figures are now kept by month (:mod:`hubapp.services.dashboard`):
 
 - the mean distance travelled, by the month the episode closed;
 - the families past the Supporting Families sustainment window, by the month the window ended;
-- escalation after an outcomes-met closure, by the month the 6 and 12 months after closure ended.
+- escalation after an outcomes-met closure, by the month the 6 and 12 months after closure ended;
+- the revolving door, by the month a child's qualifying start or the family's start in scope fell in.
 
-They read four more tables, whose changes are now logged the same way (one row per hub touched,
+They read five more tables, whose changes are now logged the same way (one row per hub touched,
 with the first month the change can move, by definer-rights statement triggers):
 
 - ``need`` and ``outcome_measurement`` move only the figures of a closed episode, from the month it
@@ -15,7 +16,11 @@ with the first month the change can move, by definer-rights statement triggers):
   episode's needs or scores moves nothing until it closes, and its closure is logged);
 - ``transfer_request`` and ``transfer_event``: a step-up sent to social care counts as an escalation
   for the closures of the year before it, so it moves the months from the day it was requested on
-  (a closure's 6 or 12 months end on or after it).
+  (a closure's 6 or 12 months end on or after it); a step-up taken on by social care, or a
+  step-down, starts or ends a social care episode on the day it was decided or requested, and
+  social care episodes are inferred from the transfers in date order, so nothing before moves;
+- ``family_membership``: the revolving door counts a family's current children, whatever the
+  dates, so a change there moves every month (it is logged from 1900).
 
 Revision ID: 0008
 Revises: 0007
@@ -34,6 +39,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _REQUESTED = "(t.requested_at AT TIME ZONE 'UTC')::date"
+_DECIDED = "(t.decided_at AT TIME ZONE 'UTC')::date"
 
 #: Per table: the rows touched (``{rows}``: a transition table; their family, hub and first day), and
 #: for an update, the columns whose change moves a figure (other columns, such as notes, do not).
@@ -47,13 +53,17 @@ SOURCES: dict[str, dict[str, object]] = {
         "columns": ("episode_id", "person_id", "tool", "area", "score", "measured_on"),
     },
     "transfer_request": {
-        "rows": f"SELECT t.family_id, t.hub_id, {_REQUESTED} AS day FROM {{rows}} t",
-        "columns": ("direction", "family_id", "hub_id", "requested_at"),
+        "rows": f"SELECT t.family_id, t.hub_id, least({_REQUESTED}, {_DECIDED}) AS day FROM {{rows}} t",
+        "columns": ("direction", "family_id", "hub_id", "requested_at", "decided_at", "decision_outcome"),
     },
     "transfer_event": {
         "rows": (f"SELECT t.family_id, t.hub_id, {_REQUESTED} AS day FROM {{rows}} r "
                  "JOIN transfer_request t ON t.id = r.transfer_id"),
         "columns": ("transfer_id", "to_status"),
+    },
+    "family_membership": {
+        "rows": "SELECT r.family_id, NULL::integer AS hub_id, DATE '1900-01-01' AS day FROM {rows} r",
+        "columns": ("family_id", "person_id", "relation", "end_date"),
     },
 }
 

@@ -21,8 +21,9 @@ import os
 import statistics
 import time
 import uuid
+from collections.abc import Callable
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from hubapp.data.db import Database, make_engine
@@ -44,14 +45,20 @@ def busiest_hub(db: Database) -> int | None:
                                   .order_by(func.count().desc()).limit(1)) or uow.session.scalar(select(Hub.id))
 
 
-def measure(url: str, hub_id: int | None = None, runs: int = 20) -> list[float]:
+def measure(url: str, hub_id: int | None = None, runs: int = 20,
+            before_each: Callable[[], None] | None = None) -> list[float]:
     """Seconds per ``dashboard()`` call for one hub and the rolling 12 months, ``runs`` times after
     one warm-up, followed by one timed drill-down (``front_door``) as the last element.
+
+    On PostgreSQL the months' parts kept by the warm-up are read back unless something changed since
+    (:mod:`hubapp.services._dashboard_kept`): ``before_each`` (untimed) can make a change first,
+    such as :func:`log_change`.
 
     Args:
         url: a database at head with data (e.g. from ``hubapp-admin demo``).
         hub_id: the hub to filter on (default: the one with the most episodes).
         runs: how many dashboard calls to time.
+        before_each: called before each timed call, outside the timing.
 
     Returns:
         ``runs`` dashboard timings, then the drill-down's timing, in seconds.
@@ -63,6 +70,8 @@ def measure(url: str, hub_id: int | None = None, runs: int = 20) -> list[float]:
         dashboard.dashboard(UnitOfWork(db), flt)  # warm up: connection pool, statement caches
         times = []
         for _ in range(runs):
+            if before_each is not None:
+                before_each()
             start = time.perf_counter()
             dashboard.dashboard(UnitOfWork(db), flt)
             times.append(time.perf_counter() - start)
@@ -72,6 +81,19 @@ def measure(url: str, hub_id: int | None = None, runs: int = 20) -> list[float]:
         return times
     finally:
         db.dispose()
+
+
+def log_change(admin_url: str, hub_id: int) -> None:
+    """Log a change of this month in ``hub_id``, as the triggers do when someone records something
+    today (needs the database owner: application roles cannot write the log), so the dashboard's
+    kept parts of this month are worked out again and the earlier months' read back."""
+    engine = create_engine(admin_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO hubapp_dashboard_change (hub_id, from_month) "
+                              "VALUES (:hub, date_trunc('month', current_date)::date)"), {"hub": hub_id})
+    finally:
+        engine.dispose()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -43,6 +43,7 @@ class Ids:
     claimed: int
     need: int
     step_up: int
+    taken_on: int
 
 
 @pytest.fixture
@@ -77,12 +78,17 @@ def world(w: DashWorld) -> Ids:
     need = w.need(claimed, "SF01")
     w.need(claimed, "SF05")
     w.need(claimed, "SF09")
+    # Revolving door: Ella's third start in two years on 20 August (the episode with no children named
+    # counts for every child); Zed's third, social care taking a step-up on, on 10 September.
+    taken_on = w.transfer("STEP_UP", two, "DECIDED", at(d(2025, 9, 1)), decided=at(d(2025, 9, 10)),
+                          outcome="ACCEPTED_S47_STRATEGY", events=[("SENT", at(d(2025, 9, 1)))])
     return Ids(f, ella, allocated, planned, plan, review, consent, closed, request, two, ended, score, claimed, need,
-               step_up)
+               step_up, taken_on)
 
 
 #: The kept parts of :func:`world` (three months of each figure).
-ALL_KEPT = {key: 3 for key in ("assessment", "claimable", "consent", "distance", "escalation", "re_referral", "review")}
+ALL_KEPT = {key: 3 for key in ("assessment", "claimable", "consent", "distance", "escalation", "re_referral",
+                               "revolving_door", "review")}
 
 
 def board(w: DashWorld) -> dashboard.Dashboard:
@@ -132,6 +138,12 @@ def worked_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date]]:
             seen.append((_n, ctx.start))  # type: ignore[attr-defined]
             return _o(ctx)
         monkeypatch.setattr(dashboard, name, spy1)
+    original_parts = dashboard._revolving_parts
+
+    def spy_parts(ctx: object, months: list[dt.date]) -> object:
+        seen.append(("_revolving_parts", months[0]))
+        return original_parts(ctx, months)  # type: ignore[arg-type]
+    monkeypatch.setattr(dashboard, "_revolving_parts", spy_parts)
     return seen
 
 
@@ -181,6 +193,14 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
         "STEP_UP", i.two, "SENT", at(d(2025, 4, 1)), events=[("SENT", at(d(2025, 4, 1)))]),
     "a step-up's sending struck from its history": _sql(
         "DELETE FROM transfer_event WHERE transfer_id = {step_up} AND to_status = 'SENT'"),
+    "a child left the family": _sql("UPDATE family_membership SET end_date = DATE '2025-10-01' WHERE person_id = {ella}"),
+    "an episode's start corrected": _sql("UPDATE episode SET start_date = DATE '2023-01-01' WHERE id = {closed}"),
+    "a step-down requested": lambda w, i: w.transfer("STEP_DOWN", i.family, "TRIAGED",
+                                                     at(d(2025, 9, 15)), events=[("TRIAGED", at(d(2025, 9, 16)))]),
+    "a step-up's decision corrected": _sql(
+        "UPDATE transfer_request SET decision_outcome = 'NFA' WHERE id = {taken_on}"),
+    "a step-up's decision date corrected": _sql(
+        "UPDATE transfer_request SET decided_at = TIMESTAMPTZ '2025-11-10 10:00+00' WHERE id = {taken_on}"),
     "a step-up's date corrected": _sql(
         "UPDATE transfer_request SET requested_at = TIMESTAMPTZ '2024-06-01 10:00+00' WHERE id = {step_up}"),
 }
@@ -210,8 +230,8 @@ def test_only_the_changed_month_and_later_are_worked_out_again(w: DashWorld,
     worked_out.clear()
     w.review(ids.planned, d(2025, 10, 3))  # changes October on: August and September are read back
     board(w)
-    assert sorted(worked_out) == sorted((name, d(2025, 10, 1)) for name in (*MONTHLY, "_consent_counts",
-                                                                             "_review_counts"))
+    assert sorted(worked_out) == sorted((name, d(2025, 10, 1)) for name in (
+        *MONTHLY, "_consent_counts", "_review_counts", "_revolving_parts"))
 
 
 def test_a_change_saved_while_the_figures_are_worked_out_is_not_missed(w: DashWorld,
