@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, or_, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array_agg
+from sqlalchemy import and_, case, exists, func, or_, select, union_all
+from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
 
 from hubapp.data.models import (
     ConsentRecord, Episode, EpisodeChild, FamilyMembership, Meeting, Need, OutcomeMeasurement, Person, Plan,
@@ -28,6 +28,7 @@ from hubapp.domain.states import (
 )
 
 from . import revolving as facts_service
+from .revolving import chunks, id_in
 from ._dashboard_sql import Ctx, as_date
 
 E, R, T = Episode, RequestForSupport, TransferRequest
@@ -203,14 +204,6 @@ def re_referrals(ctx: Ctx) -> list[tuple[int, int, dt.date, rules.EhEpisode]]:
     return out
 
 
-def among(ctx: Ctx, col: Any, ids: list[int]) -> Any:
-    """``col`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), which is planned
-    once whatever the count, rather than a parameter per id."""
-    if ctx.pg:
-        return col == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
-    return col.in_(ids)
-
-
 def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
     """``ids`` in lists of at most ``size`` (for ``IN`` lists)."""
     for i in range(0, len(ids), size):
@@ -287,19 +280,20 @@ def revolving_since(ctx: Ctx, scope: dict[int, list[dt.date]], *, names: bool = 
     # Families with three or more starts in the period and the window before it: early help episodes
     # (a child's starts are never more than the family's) and events with social care.
     candidates: set[int] = set()
-    for chunk in _chunks(family_ids, 5000):
+    for chunk in chunks(ctx.s, family_ids):
         eh = (select(E.family_id.label("fid"), func.count().label("n"), func.max(E.start_date).label("last"))
-              .where(among(ctx, E.family_id, chunk), E.start_date >= lo, E.start_date <= ctx.end)
+              .where(id_in(ctx.s, E.family_id, chunk), E.start_date >= lo, E.start_date <= ctx.end)
               .group_by(E.family_id).subquery())
         events = union_all(
             select(T.family_id.label("fid"), ctx.day(T.decided_at).label("day")).where(
                 T.direction == UP, T.decision_outcome.in_(tuple(STEP_UP_ACCEPTED_OUTCOMES)),
-                T.decided_at >= lo_ts, T.decided_at < ctx.end_ts, among(ctx, T.family_id, chunk)),
+                T.decided_at >= lo_ts, T.decided_at < ctx.end_ts, id_in(ctx.s, T.family_id, chunk)),
             select(T.family_id.label("fid"), ctx.day(T.requested_at).label("day")).where(
-                T.direction == DOWN, T.requested_at >= lo_ts, T.requested_at < ctx.end_ts, among(ctx, T.family_id, chunk)),
+                T.direction == DOWN, T.requested_at >= lo_ts, T.requested_at < ctx.end_ts,
+                id_in(ctx.s, T.family_id, chunk)),
             select(R.family_id.label("fid"), ctx.day(R.decided_at).label("day")).where(
                 R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at >= lo_ts, R.decided_at < ctx.end_ts,
-                among(ctx, R.family_id, chunk)),
+                id_in(ctx.s, R.family_id, chunk)),
         ).subquery()
         csc = (select(events.c.fid, func.count().label("n"), func.max(events.c.day).label("last"))
                .group_by(events.c.fid).subquery())
@@ -329,8 +323,8 @@ def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: boo
     ones cannot share a window with a start in the period) and their whole transfer history (social
     care episodes are inferred from its order)."""
     facts: dict[int, object] = {f: facts_service._FamilyFacts() for f in family_ids}
-    for chunk in _chunks(family_ids, 5000):
-        current_children = (among(ctx, FamilyMembership.family_id, chunk), FamilyMembership.end_date.is_(None),
+    for chunk in chunks(ctx.s, family_ids):
+        current_children = (id_in(ctx.s, FamilyMembership.family_id, chunk), FamilyMembership.end_date.is_(None),
                             FamilyMembership.relation.in_(facts_service.CHILD_RELATIONS))
         if names:
             for fid, pid, given, family_name in ctx.s.execute(
@@ -346,7 +340,7 @@ def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: boo
         rows = ctx.s.execute(
             select(E.id, E.family_id, E.start_date, E.end_date, E.end_reason, E.status, EpisodeChild.person_id)
             .outerjoin(EpisodeChild, EpisodeChild.episode_id == E.id)
-            .where(among(ctx, E.family_id, chunk), E.start_date >= since)).all()
+            .where(id_in(ctx.s, E.family_id, chunk), E.start_date >= since)).all()
         for r in rows:
             if r.person_id is not None:
                 kids[r.id].add(r.person_id)
@@ -359,11 +353,12 @@ def _revolving_facts(ctx: Ctx, family_ids: list[int], since: dt.date, names: boo
             facts[r.family_id].episodes.append(  # type: ignore[attr-defined]
                 rules.EhEpisode(r.start_date, end, r.end_reason, frozenset(kids[r.id])))
         for fid, decided in ctx.s.execute(select(R.family_id, R.decided_at).where(
-                among(ctx, R.family_id, chunk), R.outcome == RequestOutcome.PASS_TO_CSC, R.decided_at.is_not(None))):
+                id_in(ctx.s, R.family_id, chunk), R.outcome == RequestOutcome.PASS_TO_CSC,
+                R.decided_at.is_not(None))):
             facts[fid].csc_events.append(rules.CscEvent(decided.date(), "start"))  # type: ignore[attr-defined]
         for t in ctx.s.execute(
             select(T.family_id, T.direction, T.status, T.requested_at, T.decided_at, T.decision_outcome)
-            .where(among(ctx, T.family_id, chunk))
+            .where(id_in(ctx.s, T.family_id, chunk))
         ):
             facts_service._add_transfer(facts[t.family_id], t)  # type: ignore[arg-type]
     return facts
