@@ -5,9 +5,10 @@ month's part in ``hubapp_dashboard_cell``, for the person who worked it out, wit
 was read in. The next time that person opens the dashboard for the hub, a part is used again while
 no change that the reader's snapshot sees, of that hub and of that month or earlier, is missing
 from the part's snapshot (the triggers of migrations 0007 and 0008 log every change with the first
-month it can move). So only the months that changed are worked out from the records again; the figures are
-the same as working everything out, which ``tests/unit/hubapp/services/test_dashboard_kept.py``
-checks after every kind of edit the figures read.
+month it can move). So only the months that changed are worked out from the records again; the
+figures are the same as working everything out, which
+``tests/unit/hubapp/services/test_dashboard_kept.py`` checks after every kind of edit the figures
+read.
 
 Parts are kept for one day and for one set of the inputs that are not records (:func:`basis`): the
 timescales and holidays, the person's hubs, what "today" is, and :data:`VERSION` of the parts'

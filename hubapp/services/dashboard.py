@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import DBAPIError
@@ -519,6 +519,10 @@ def _share_at_snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...], found: li
 # ---- Kept month parts (PostgreSQL, hub filter: hubapp.services._dashboard_kept) ----------------
 
 
+#: One month's part of a kept figure (a list of counts, or of ids): what is kept as JSON.
+Part = TypeVar("Part")
+
+
 def _from(ctx: Ctx, first: dt.date) -> Ctx:
     """``ctx`` for the days from ``first`` to the end of the period."""
     return replace(ctx, flt=replace(ctx.flt, period_start=max(first, ctx.start)), parts={}, kept=None)
@@ -540,11 +544,12 @@ def _snapshots(ctx: Ctx, key: str, days: tuple[dt.date, ...],
     return [(int(n), int(good)) for n, good in have]
 
 
-def _monthly(ctx: Ctx, key: str, count: Callable[[Ctx], dict[dt.date, list[int]]], *,
-             tail: str = "") -> dict[dt.date, list[int]]:
+def _monthly(ctx: Ctx, key: str, count: Callable[[Ctx], dict[dt.date, Part]], *,
+             tail: str = "") -> dict[dt.date, Part]:
     """``count``'s part for each month of the period (from the period's first day, to its last), the
-    kept ones read and the rest worked out (from the first month not kept on) and kept. ``tail`` ends
-    each part's key: what else, besides its days, the part was worked out for."""
+    kept ones read and the rest worked out (``count`` is given the period from the first month not
+    kept on) and kept. ``tail`` ends each part's key: what else, besides its days, the part was
+    worked out for."""
     kept = ctx.kept
     if kept is None:
         return count(ctx)
@@ -556,7 +561,7 @@ def _monthly(ctx: Ctx, key: str, count: Callable[[Ctx], dict[dt.date, list[int]]
         for m, part in count(_from(ctx, first)).items():
             have[m] = part
             kept.put(key, spans[m], m, part)
-    return {m: [int(x) for x in part] for m, part in have.items()}  # type: ignore[union-attr]
+    return have  # type: ignore[return-value]
 
 
 # ---- 7. Step-up rate and conversion ------------------------------------------------------------
@@ -730,21 +735,15 @@ def _revolving_found(ctx: Ctx) -> dict[tuple[int, int], set[dt.date]]:
     starts, and a part reads nothing dated after its month (social care episodes are inferred from
     the transfers in date order). Parts are kept for one period start (the starts in scope count from
     it)."""
-    kept = ctx.kept
-    if kept is None:
+    if ctx.kept is None:
         return {(f, c): set(hits) for f, c, _, hits, _ in revolving_children(ctx, names=False)}
-    months = ind.months(ctx.start, ctx.end)
-    spans = {m: span_of(max(m, ctx.start), min(ind.month_end(m), ctx.end)) + f"@{ctx.start.isoformat()}"
-             for m in months}
-    have = {m: kept.get("revolving_door", spans[m]) for m in months}
-    first = next((m for m in months if have[m] is None), None)
-    if first is not None:
-        for m, part in _revolving_parts(ctx, [m for m in months if m >= first]).items():
-            have[m] = part
-            kept.put("revolving_door", spans[m], m, part)
+    # The parts are worked out over the whole period (starts in scope count from its first day), for
+    # the months of the period _monthly asks for.
+    parts = _monthly(ctx, "revolving_door", lambda later: _revolving_parts(ctx, ind.months(later.start, later.end)),
+                     tail=f"@{ctx.start.isoformat()}")
     found: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
-    for part in have.values():
-        for f, c, hits in part:  # type: ignore[union-attr]
+    for part in parts.values():
+        for f, c, hits in part:
             found[(int(f), int(c))].update(dt.date.fromordinal(int(h)) for h in hits)
     return found
 
