@@ -31,6 +31,7 @@ from hubapp.data.models import (
 from hubapp.data.uow import UnitOfWork
 from hubapp.domain import codes
 from hubapp.domain import indicators as ind
+from hubapp.domain.errors import DomainError
 from hubapp.domain.report_dto import (
     Dashboard, Figure, FilterOption, FilterOptions, Indicator, ReportFilter, Table, TrendPoint,
 )
@@ -123,7 +124,10 @@ def dashboard(uow: UnitOfWork, flt: ReportFilter, *, today: dt.date | None = Non
             caseload = figures["caseload"]
             if ctx.kept is not None and ctx.kept.fresh:
                 ctx.kept.save(ctx)
-                uow.commit()
+                try:
+                    uow.commit()
+                except DomainError as exc:  # the figures were read: only their parts are not kept
+                    log.info("Dashboard parts not kept: %s", exc)
         built = [_finish(found[fn.__name__], targets, words) for fn in _BUILDERS]
         return Dashboard(flt, tuple(built), now(), caseload)
 

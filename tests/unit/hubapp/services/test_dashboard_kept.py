@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from hubapp.data.db import Database
 from hubapp.data.uow import UnitOfWork
+from hubapp.domain.errors import DatabaseUnavailable
 from hubapp.services import _dashboard_kept as kept_module
 from hubapp.services import dashboard
 
@@ -263,6 +264,20 @@ def test_parts_of_other_days_and_settings_are_not_used_and_are_dropped(w: DashWo
     tomorrow = dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1))
     with nothing_kept():
         assert tomorrow.indicators == dashboard.dashboard(w.uow(), w.flt(), today=TODAY + dt.timedelta(days=1)).indicators
+
+
+def test_the_figures_are_shown_when_keeping_their_parts_fails(w: DashWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    world(w)
+
+    def connection_dropped(self: UnitOfWork) -> None:
+        raise DatabaseUnavailable("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(UnitOfWork, "commit", connection_dropped)
+    shown = board(w)  # the figures were read before the commit that would keep their parts
+    monkeypatch.undo()
+    assert shown.indicators == live(w).indicators
+    assert cells(w) == {}  # nothing half-kept: worked out again next time
+    assert board(w).indicators == shown.indicators and cells(w) == ALL_KEPT
 
 
 def test_team_and_worker_filters_work_everything_out(w: DashWorld) -> None:
