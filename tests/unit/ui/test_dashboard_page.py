@@ -20,6 +20,7 @@ from hubapp.domain.report_dto import Column, ReportFilter, Table
 from hubapp.services import context, dashboard, recording_quality, referrals, sf_readiness
 from hubapp.services.session import Backend
 from tests.unit.ui.dashboard_seed import DashboardWorld, seed_dashboard
+from tests.unit.ui.seed import seed
 from ui import tasks
 from ui.app_events import app_events
 from ui.main_window import MainWindow
@@ -83,6 +84,28 @@ def test_nothing_is_read_until_the_page_is_shown(backend: Backend, world: Dashbo
     with qtbot.waitSignal(p.sig_dashboard_loaded, timeout=WAIT):
         p.show()
     assert p.dashboard is not None
+
+
+def test_a_person_with_one_hub_opens_on_it(backend: Backend, qtbot: QtBot) -> None:
+    seeded = seed(backend)  # one hub: the person's only one
+    p = DashboardPage(backend, today=TODAY)
+    qtbot.addWidget(p)
+    loads: list[ReportFilter] = []
+    p.sig_dashboard_loaded.connect(lambda board: loads.append(board.filter))
+    with qtbot.waitSignal(p.sig_dashboard_loaded, timeout=WAIT):
+        p.show()
+    tasks.wait_idle()
+    assert [f.hub_id for f in loads] == [seeded.hub_id]  # nothing was worked out for "All my hubs" first
+    assert p.filters.hub.currentData() == seeded.hub_id
+    assert p.filters.hub.itemText(0) == "All my hubs"  # still one pick away
+    with qtbot.waitSignal(p.sig_dashboard_loaded, timeout=WAIT) as loaded:
+        p.filters.hub.setCurrentIndex(0)
+    assert loaded.args[0].filter.hub_id is None
+
+
+def test_a_person_with_several_hubs_opens_on_all_of_them(page: DashboardPage, world: DashboardWorld) -> None:
+    assert page.filters.hub.count() == 3 and page.filters.hub.currentData() is None
+    assert page.dashboard is not None and page.dashboard.filter.hub_id is None
 
 
 def test_tiles_show_the_services_figures_and_the_hand_count(page: DashboardPage, backend: Backend,

@@ -10,7 +10,8 @@ Three tabs under one filter bar (hub, team, lead practitioner, period):
 
 Ctrl+E exports the list shown (on the tiles: the indicators themselves); the Export menu has the
 Ofsted Annex A list 2 and the Supporting Families extract. Nothing loads until the page is first
-shown; afterwards a change anywhere (on any PC) reloads the tab shown, keeping what was chosen.
+shown, and then the figures wait for the filter's options: a person with one hub opens on that hub
+(the view whose month figures are kept, see ``hubapp.services._dashboard_kept``). Afterwards a change anywhere (on any PC) reloads the tab shown, keeping what was chosen.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class DashboardPage(QWidget):
         self._latest = LatestOnly()
         self._latest_drill = LatestOnly()
         self._started = False
+        self._offered = False  # the filter's options arrived (or could not be read): figures may load
         self._stale = {INDICATORS: True, QUALITY: True, SUPPORTING_FAMILIES: True}
         self.dashboard: Dashboard | None = None
         self._announce = False  # a dashboard arrived and is announced once its tiles exist
@@ -271,7 +273,7 @@ class DashboardPage(QWidget):
         return number == CASELOAD_INDICATOR and self.dashboard is not None and self.dashboard.caseload is not None
 
     def _load_tab(self, tab: int) -> None:
-        if not self._started or not self._stale.get(tab, False):
+        if not self._offered or not self._stale.get(tab, False):
             return
         self._stale[tab] = False
         flt = self.current_filter()
@@ -301,8 +303,18 @@ class DashboardPage(QWidget):
                                  lambda exc: self.drill.list.show_message(str(exc)))
 
     def _on_options_loaded(self, options: FilterOptions) -> None:
-        self.filters.set_options(options)
+        self.filters.set_options(options)  # may choose the person's one hub before anything loads
         self.sig_options_loaded.emit(options)
+        self._offered_now()
+
+    def _on_options_failed(self, exc: BaseException) -> None:
+        self.banner.show_message(str(exc), "error")
+        self._offered_now()
+
+    def _offered_now(self) -> None:
+        if not self._offered:
+            self._offered = True
+            self._load_tab(self.tabs.currentIndex())
 
     def _on_dashboard_loaded(self, board: Dashboard) -> None:
         self.dashboard = board
@@ -373,6 +385,7 @@ class DashboardPage(QWidget):
             # The first showing loads the data: nothing is read at start-up for a page not yet looked at.
             self._started = True
             backend = self._backend
+            # The figures wait for the options (a few ms): a person with one hub opens on it.
             run_read(self, lambda: dashboard_service.filter_options(backend.uow()), self._on_options_loaded,
-                     lambda exc: self.banner.show_message(str(exc), "error"))
+                     self._on_options_failed)
         self._load_tab(self.tabs.currentIndex())

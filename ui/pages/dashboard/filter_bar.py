@@ -1,6 +1,8 @@
 """The dashboard's filters: hub, team, lead practitioner, and the period (rolling 12 months by default).
 
-A change of hub narrows the team and worker lists to that hub. Choosing from a list applies at
+A person with one hub opens on that hub (where their hub stands, and the view whose month figures
+the dashboard keeps); "All my hubs" stays one pick away. A change of hub narrows the team and worker
+lists to that hub. Choosing from a list applies at
 once; dates apply when the field is left or Enter is pressed, and a date that is not a date (or a
 period that ends before it starts) is said beside the fields rather than applied.
 """
@@ -40,6 +42,7 @@ class DashboardFilterBar(QWidget):
         self.setObjectName("DashboardFilterBar")
         self._today = today
         self._options = FilterOptions((), (), ())
+        self._offered = False  # set_options has been called
         self._applied: ReportFilter = ReportFilter.rolling_12_months(today)
         self.hub = self._combo("Hub", "All my hubs")
         self.team = self._combo("Team", "All teams")
@@ -66,11 +69,19 @@ class DashboardFilterBar(QWidget):
     # ---- Public
 
     def set_options(self, options: FilterOptions) -> None:
-        """Offer these hubs, teams and workers (keeping the choices that are still offered)."""
+        """Offer these hubs, teams and workers (keeping the choices that are still offered).
+
+        The first time, where only one hub is offered and none was chosen, that hub is chosen. A
+        hub choice that changes here is applied (emitting :attr:`sig_filter_changed`)."""
+        first, self._offered = not self._offered, True
         self._options = options
         hub = self.hub.currentData()
+        if first and hub is None and len(options.hubs) == 1:
+            hub = options.hubs[0].id
         self._fill(self.hub, options.hubs, "All my hubs", hub)
         self._fill_for_hub()
+        if self.hub.currentData() != self._applied.hub_id:
+            self._apply()
 
     def current_filter(self) -> ReportFilter:
         """The filter last applied (valid dates only)."""
