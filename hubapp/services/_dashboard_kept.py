@@ -1,11 +1,12 @@
-"""The dashboard's kept month figures (PostgreSQL, migrations 0007 and 0008).
+"""The dashboard's kept month figures (PostgreSQL, migrations 0007 to 0009).
 
 A figure made of monthly parts (a count per month, a snapshot at each month end) keeps each
 month's part in ``hubapp_dashboard_cell``, for the person who worked it out, with the snapshot it
 was read in. The next time that person opens the dashboard for the hub, a part is used again while
-no change that the reader's snapshot sees, of that hub and of that month or earlier, is missing
-from the part's snapshot (the triggers of migrations 0007 and 0008 log every change with the first
-month it can move). So only the months that changed are worked out from the records again; the
+no change that the reader's snapshot sees, of that hub, of a table the figure reads (:data:`READS`)
+and of that month or earlier, is missing from the part's snapshot (the triggers of migrations 0007
+to 0009 log every change with its table and the first month it can move). So only the months
+that changed, of the figures that read what changed, are worked out from the records again; the
 figures are the same as working everything out, which
 ``tests/unit/hubapp/services/test_dashboard_kept.py`` checks after every kind of edit the figures
 read.
@@ -34,21 +35,55 @@ log = logging.getLogger(__name__)
 
 #: The definition of the kept parts; change it whenever what a part holds or means changes, so
 #: parts kept by an older program are not read as new ones.
-VERSION = 2
+VERSION = 3
 
-#: The valid parts: those of the hub and basis with no change that the reader sees, of their month
-#: or earlier, missing from the snapshot they were read in. Parts kept together share a snapshot, so
-#: the log is read once per snapshot (few), not once per part.
+#: The tables each kept figure's parts read (their changes are logged, migrations 0007 and 0008): a
+#: change logged for another table leaves the figure's parts valid (migration 0009 logs the table).
+#: A figure not named here, or a change logged without its table, makes every part stale.
+READS: dict[str, tuple[str, ...]] = {
+    "review": ("episode", "plan", "meeting"),
+    "consent": ("episode", "consent_record"),
+    "assessment": ("episode", "assessment"),
+    "re_referral": ("episode", "episode_child", "request_for_support", "request_person"),
+    "escalation": ("episode", "request_for_support", "transfer_request", "transfer_event"),
+    "distance": ("episode", "outcome_measurement"),
+    "claimable": ("episode", "need"),
+    "front_door": ("request_for_support",),
+    "time_to_allocation": ("episode", "request_for_support"),
+    "step_up": ("episode", "transfer_request", "transfer_event"),
+    "revolving_door": ("episode", "episode_child", "request_for_support", "transfer_request", "transfer_event",
+                       "family_membership"),
+}
+
+#: The valid parts: those of the hub and basis with no change that the reader sees, of a table the
+#: figure reads and of the part's month or earlier, missing from the snapshot the part was read in.
+#: Parts kept together share a snapshot, so the log is read once per snapshot (few), from the oldest
+#: transaction a snapshot can miss, and then matched to the figures' tables (``MATERIALIZED``: each
+#: step once, not once per part).
 _READ = text("""
-    WITH mine AS (
+    WITH mine AS MATERIALIZED (
         SELECT indicator, span, payload, month, snap FROM hubapp_dashboard_cell
         WHERE hub_id = :hub AND basis = :basis),
-    stale AS (
-        SELECT s.snap, min(x.from_month) AS since FROM (SELECT DISTINCT snap FROM mine) s
+    snaps AS MATERIALIZED (
+        SELECT snap, snap::pg_snapshot AS seen FROM (SELECT DISTINCT snap FROM mine) s),
+    unseen AS MATERIALIZED (
+        SELECT s.snap, x.source, min(x.from_month) AS since FROM snaps s
         JOIN hubapp_dashboard_change x
-          ON x.hub_id = :hub AND NOT pg_visible_in_snapshot(x.txid::text::xid8, s.snap::pg_snapshot)
-        GROUP BY s.snap)
-    SELECT m.indicator, m.span, m.payload FROM mine m LEFT JOIN stale ON stale.snap = m.snap
+          ON x.hub_id = :hub AND NOT pg_visible_in_snapshot(x.txid::text::xid8, s.seen)
+        WHERE x.txid >= (SELECT min(pg_snapshot_xmin(seen))::text::bigint FROM snaps)
+        GROUP BY s.snap, x.source),
+    reads AS MATERIALIZED (
+        SELECT r.key AS indicator, t.source
+        FROM jsonb_each(CAST(:reads AS jsonb)) r CROSS JOIN LATERAL jsonb_array_elements_text(r.value) t(source)),
+    stale AS MATERIALIZED (
+        SELECT m.snap, m.indicator, min(u.since) AS since
+        FROM (SELECT DISTINCT snap, indicator FROM mine) m JOIN unseen u ON u.snap = m.snap
+        WHERE u.source IS NULL
+           OR NOT EXISTS (SELECT 1 FROM reads r WHERE r.indicator = m.indicator)
+           OR EXISTS (SELECT 1 FROM reads r WHERE r.indicator = m.indicator AND r.source = u.source)
+        GROUP BY m.snap, m.indicator)
+    SELECT m.indicator, m.span, m.payload FROM mine m
+    LEFT JOIN stale ON stale.snap = m.snap AND stale.indicator = m.indicator
     WHERE stale.since IS NULL OR m.month < stale.since""")
 
 _WRITE = text("""
@@ -77,7 +112,8 @@ class Kept:
             return None
         basis = basis_of(ctx)
         snap = str(ctx.s.connection().exec_driver_sql("SELECT pg_current_snapshot()::text").scalar())
-        found = {(i, span): payload for i, span, payload in ctx.s.execute(_READ, {"hub": f.hub_id, "basis": basis})}
+        found = {(i, span): payload for i, span, payload in ctx.s.execute(
+            _READ, {"hub": f.hub_id, "basis": basis, "reads": json.dumps(READS)})}
         return cls(f.hub_id, basis, snap, found)
 
     def get(self, indicator: str, span: str) -> Any:
@@ -138,4 +174,4 @@ def span_of(a: dt.date, b: dt.date) -> str:
     return a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}"
 
 
-__all__ = ["VERSION", "Kept", "basis_of", "span_of"]
+__all__ = ["READS", "VERSION", "Kept", "basis_of", "span_of"]

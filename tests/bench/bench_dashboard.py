@@ -83,15 +83,17 @@ def measure(url: str, hub_id: int | None = None, runs: int = 20,
         db.dispose()
 
 
-def log_change(admin_url: str, hub_id: int) -> None:
-    """Log a change of this month in ``hub_id``, as the triggers do when someone records something
-    today (needs the database owner: application roles cannot write the log), so the dashboard's
-    kept parts of this month are worked out again and the earlier months' read back."""
+def log_change(admin_url: str, hub_id: int, source: str | None = None) -> None:
+    """Log a change of this month in ``hub_id`` to the table ``source``, as the triggers do when
+    someone records something today (needs the database owner: application roles cannot write the
+    log), so the dashboard's kept parts of this month, of the figures that read ``source`` (every
+    figure for None or ``episode``), are worked out again and the rest read back."""
     engine = create_engine(admin_url)
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO hubapp_dashboard_change (hub_id, from_month) "
-                              "VALUES (:hub, date_trunc('month', current_date)::date)"), {"hub": hub_id})
+            conn.execute(text("INSERT INTO hubapp_dashboard_change (hub_id, from_month, source) "
+                              "VALUES (:hub, date_trunc('month', current_date)::date, :source)"),
+                         {"hub": hub_id, "source": source})
     finally:
         engine.dispose()
 

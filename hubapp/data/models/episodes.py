@@ -67,7 +67,9 @@ class Assessment(Versioned, Base):
 
     __tablename__ = "assessment"
     __table_args__ = (Index("ix_assessment_episode_kind", "episode_id", "kind",  # dashboard (migration 0003)
-                            postgresql_include=["authorised_at", "status"]),)
+                            postgresql_include=["authorised_at", "status"]),
+                      # The dashboard's assessments authorised in a month (migration 0009).
+                      Index("ix_assessment_kind_authorised", "kind", "authorised_at", postgresql_include=["episode_id"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from sqlalchemy import text
@@ -45,6 +45,8 @@ class Ids:
     need: int
     step_up: int
     taken_on: int
+    decided: int
+    zed: int
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def w(pg_db: Database) -> DashWorld:
 def world(w: DashWorld) -> Ids:
     """A little of everything the kept parts count, August to October 2025."""
     f, (ella,) = w.family("One")
-    allocated = w.episode(f, d(2025, 8, 20), allocated=d(2025, 8, 22), lead=w.ana)
+    allocated = w.episode(f, d(2025, 8, 20), allocated=d(2025, 8, 22), lead=w.ana, front_door=True)
     w.assessment(allocated, authorised=d(2025, 9, 8))
     planned = w.episode(f, d(2025, 8, 1), children=[ella])
     plan = w.plan(planned, d(2025, 8, 1))
@@ -65,10 +67,12 @@ def world(w: DashWorld) -> Ids:
                        children=[ella])
     request = w.request(f, at(d(2025, 9, 1)), children=[ella])  # a re-referral (356 days)
     w.request(f, at(d(2025, 8, 12)))
+    # The front door: a request decided 7 working days after it came in (the other decided the day it came).
+    decided = w.request(f, at(d(2025, 9, 18)), at(d(2025, 9, 29)), "NFA")
     # Escalation: a step-up 144 days after the closure of 10 Sep 2024 (its 12 months end in September).
     step_up = w.transfer("STEP_UP", f, "SENT", at(d(2025, 2, 1)), episode=closed,
                          events=[("DRAFT", at(d(2025, 2, 1))), ("SENT", at(d(2025, 2, 1)))])
-    two, _ = w.family("Two", children=("Zed",))
+    two, (zed,) = w.family("Two", children=("Zed",))
     # Distance travelled: closed in September, +3 on one area.
     ended = w.episode(two, d(2025, 3, 1), status="CLOSED", end=d(2025, 9, 12), end_reason="OUTCOMES_MET")
     score = w.score(two, ended, "Routines", 3, d(2025, 8, 1))
@@ -84,12 +88,12 @@ def world(w: DashWorld) -> Ids:
     taken_on = w.transfer("STEP_UP", two, "DECIDED", at(d(2025, 9, 1)), decided=at(d(2025, 9, 10)),
                           outcome="ACCEPTED_S47_STRATEGY", events=[("SENT", at(d(2025, 9, 1)))])
     return Ids(f, ella, allocated, planned, plan, review, consent, closed, request, two, ended, score, claimed, need,
-               step_up, taken_on)
+               step_up, taken_on, decided, zed)
 
 
 #: The kept parts of :func:`world` (three months of each figure).
-ALL_KEPT = {key: 3 for key in ("assessment", "claimable", "consent", "distance", "escalation", "re_referral",
-                               "revolving_door", "review")}
+ALL_KEPT = {key: 3 for key in ("assessment", "claimable", "consent", "distance", "escalation", "front_door",
+                               "re_referral", "revolving_door", "review", "step_up", "time_to_allocation")}
 
 
 def board(w: DashWorld) -> dashboard.Dashboard:
@@ -117,8 +121,13 @@ def cells(w: DashWorld) -> dict[str, int]:
             "SELECT indicator, count(*) FROM hubapp_dashboard_cell GROUP BY indicator")).all())
 
 
-MONTHLY = ("_assessment_months", "_claimable_months", "_distance_months", "_escalation_months",
-           "_re_referral_months")
+MONTHLY = ("_allocation_months", "_assessment_months", "_claimable_months", "_distance_months",
+           "_escalation_months", "_front_door_months", "_re_referral_months")
+
+#: What works a kept figure out from the records (the spies of ``worked_out``): every one, and those
+#: that read episodes.
+EVERY = (*MONTHLY, "_consent_counts", "_review_counts", "_revolving_parts", "_step_up_months")
+READ_EPISODES = tuple(name for name in EVERY if name != "_front_door_months")
 
 
 @pytest.fixture
@@ -139,6 +148,12 @@ def worked_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date]]:
             seen.append((_n, ctx.start))  # type: ignore[attr-defined]
             return _o(ctx)
         monkeypatch.setattr(dashboard, name, spy1)
+    original_step_up = dashboard._step_up_months
+
+    def spy_step_up(ctx: object, period_start: dt.date) -> object:
+        seen.append(("_step_up_months", ctx.start))  # type: ignore[attr-defined]
+        return original_step_up(ctx, period_start)  # type: ignore[arg-type]
+    monkeypatch.setattr(dashboard, "_step_up_months", spy_step_up)
     original_parts = dashboard._revolving_parts
 
     def spy_parts(ctx: object, months: list[dt.date]) -> object:
@@ -177,6 +192,9 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
     "an episode moved to another hub": _sql("UPDATE episode SET hub_id = {south} WHERE id = {planned}"),
     "an earlier closure backdated past a year": _sql("UPDATE episode SET end_date = DATE '2024-08-01' WHERE id = {closed}"),
     "a child taken off the earlier episode": _sql("DELETE FROM episode_child WHERE episode_id = {closed}"),
+    "the earlier episode found to be for another child": lambda w, i: (
+        _sql("DELETE FROM episode_child WHERE episode_id = {closed}")(w, i),
+        _sql("INSERT INTO episode_child (episode_id, person_id) VALUES ({closed}, {zed})")(w, i)),
     "a child taken off a request": _sql("DELETE FROM request_person WHERE request_id = {request}"),
     "a request received in October": lambda w, i: w.request(i.family, at(d(2025, 10, 3)), children=[i.ella]),
     "a request's date corrected": _sql(
@@ -204,6 +222,20 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
         "UPDATE transfer_request SET decided_at = TIMESTAMPTZ '2025-11-10 10:00+00' WHERE id = {taken_on}"),
     "a step-up's date corrected": _sql(
         "UPDATE transfer_request SET requested_at = TIMESTAMPTZ '2024-06-01 10:00+00' WHERE id = {step_up}"),
+    "a decision's date corrected": _sql(
+        "UPDATE request_for_support SET decided_at = TIMESTAMPTZ '2025-10-01 10:00+00' WHERE id = {decided}"),
+    "a request found to have come in earlier": _sql(
+        "UPDATE request_for_support SET received_at = TIMESTAMPTZ '2025-08-01 10:00+00' WHERE id = {decided}"),
+    "a decision corrected to withdrawn": _sql("UPDATE request_for_support SET outcome = 'WITHDRAWN' WHERE id = {decided}"),
+    "a request decided in October": lambda w, i: w.request(i.two, at(d(2025, 10, 6)), at(d(2025, 10, 6)), "NFA"),
+    "an accepting decision taken back": _sql(
+        "UPDATE request_for_support SET outcome = 'NFA', episode_id = NULL WHERE episode_id = {allocated}"),
+    "an episode opened at the front door, allocated in October": lambda w, i: w.episode(
+        i.two, d(2025, 9, 25), allocated=d(2025, 10, 9), front_door=True),
+    "a step-up sent in September": lambda w, i: w.transfer(
+        "STEP_UP", i.family, "SENT", at(d(2025, 9, 22)), events=[("SENT", at(d(2025, 9, 22)))]),
+    "an episode opened before the period closed in it": lambda w, i: w.episode(
+        i.two, d(2024, 1, 5), status="CLOSED", end=d(2025, 8, 5), end_reason="DISENGAGED"),
 }
 
 
@@ -229,10 +261,75 @@ def test_only_the_changed_month_and_later_are_worked_out_again(w: DashWorld,
     ids = world(w)
     board(w)
     worked_out.clear()
-    w.review(ids.planned, d(2025, 10, 3))  # changes October on: August and September are read back
+    # Every figure but the front door's reads episodes: each works out the months from the change's
+    # first on again.
+    EDITS["an allocation date corrected"](w, ids)  # from August: the first month the change can move
+    board(w)
+    assert sorted(worked_out) == sorted((name, d(2025, 8, 1)) for name in READ_EPISODES)
+    worked_out.clear()
+    _sql("UPDATE episode SET status = 'CLOSED', end_date = DATE '2025-10-20', end_reason = 'OUTCOMES_MET' "
+         "WHERE id = {allocated}")(w, ids)  # closed in October
+    board(w)
+    assert sorted(worked_out) == sorted((name, d(2025, 10, 1)) for name in READ_EPISODES)
+    worked_out.clear()
+    EDITS["a request decided in October"](w, ids)  # requests: not the snapshots, distance or claims
     board(w)
     assert sorted(worked_out) == sorted((name, d(2025, 10, 1)) for name in (
-        *MONTHLY, "_consent_counts", "_review_counts", "_revolving_parts"))
+        "_allocation_months", "_escalation_months", "_front_door_months", "_re_referral_months", "_revolving_parts"))
+
+
+def test_only_the_figures_that_read_the_changed_table_are_worked_out_again(
+        w: DashWorld, worked_out: list[tuple[str, dt.date]]) -> None:
+    ids = world(w)
+    board(w)
+    worked_out.clear()
+    w.review(ids.planned, d(2025, 10, 3))  # a meeting: only review compliance reads meetings
+    board(w)
+    assert worked_out == [("_review_counts", d(2025, 10, 1))]
+    worked_out.clear()
+    EDITS["a score corrected"](w, ids)  # a score: only distance travelled reads them
+    board(w)
+    assert [name for name, _ in worked_out] == ["_distance_months"]
+    worked_out.clear()
+    EDITS["a child left the family"](w, ids)  # a membership: only the revolving door reads them
+    board(w)
+    assert [name for name, _ in worked_out] == ["_revolving_parts"]
+    assert board(w).indicators == live(w).indicators
+
+
+def test_periods_starting_mid_month_keep_parts_of_their_own(w: DashWorld) -> None:
+    ids = world(w)
+
+    def both(start: dt.date) -> tuple[object, object]:
+        flt = replace(w.flt(), period_start=start)
+        kept = dashboard.dashboard(w.uow(), flt, today=TODAY).indicators
+        with nothing_kept():
+            return kept, dashboard.dashboard(w.uow(), flt, today=TODAY).indicators
+
+    for start in (d(2025, 8, 15), d(2025, 8, 21), d(2025, 8, 15)):  # the rolling 12 months start mid-month
+        kept, worked = both(start)
+        assert kept == worked
+    step_up = next(i for i in both(d(2025, 8, 21))[0] if i.key == "step_up")  # type: ignore[attr-defined]
+    open_in_period = next(f.value for f in step_up.figures if f.label == "Episodes open in the period")
+    EDITS["an episode opened before the period closed in it"](w, ids)  # open 1 to 5 August only
+    for start in (d(2025, 8, 15), d(2025, 8, 3)):
+        kept, worked = both(start)
+        assert kept == worked
+    step_up = next(i for i in both(d(2025, 8, 3))[0] if i.key == "step_up")  # type: ignore[attr-defined]
+    assert next(f.value for f in step_up.figures if f.label == "Episodes open in the period") == open_in_period + 1
+
+
+def test_a_change_logged_without_its_table_makes_every_figure_stale(
+        w: DashWorld, worked_out: list[tuple[str, dt.date]]) -> None:
+    world(w)
+    board(w)
+    worked_out.clear()
+    with UnitOfWork(w.db) as uow:  # as the rows logged before migration 0009
+        uow.session.execute(text("INSERT INTO hubapp_dashboard_change (hub_id, from_month) "
+                                 "VALUES (:hub, DATE '2025-10-01')"), {"hub": w.flt().hub_id})
+        uow.commit()
+    board(w)
+    assert sorted(worked_out) == sorted((name, d(2025, 10, 1)) for name in EVERY)
 
 
 def test_a_change_saved_while_the_figures_are_worked_out_is_not_missed(w: DashWorld,
