@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hubapp.domain.dto import Actor, Changes, DecisionInput
+from hubapp.domain.errors import DomainError
 from hubapp.domain.report_dto import Column, ReportFilter, Table
 from hubapp.services import context, dashboard, recording_quality, referrals, sf_readiness
 from hubapp.services.session import Backend
@@ -101,6 +102,19 @@ def test_a_person_with_one_hub_opens_on_it(backend: Backend, qtbot: QtBot) -> No
     with qtbot.waitSignal(p.sig_dashboard_loaded, timeout=WAIT) as loaded:
         p.filters.hub.setCurrentIndex(0)
     assert loaded.args[0].filter.hub_id is None
+
+
+def test_the_figures_load_when_the_filter_options_cannot_be_read(backend: Backend, world: DashboardWorld,
+                                                                 qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_uow: object) -> object:
+        raise DomainError("The hubs could not be read")
+    monkeypatch.setattr(dashboard, "filter_options", refuse)
+    p = DashboardPage(backend, today=TODAY)
+    qtbot.addWidget(p)
+    with qtbot.waitSignal(p.sig_dashboard_loaded, timeout=WAIT) as loaded:
+        p.show()
+    assert loaded.args[0].filter.hub_id is None
+    qtbot.waitUntil(lambda: p.banner.text == "The hubs could not be read", timeout=WAIT)
 
 
 def test_a_person_with_several_hubs_opens_on_all_of_them(page: DashboardPage, world: DashboardWorld) -> None:

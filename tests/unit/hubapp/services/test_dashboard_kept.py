@@ -205,6 +205,8 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
     "a need's evidence struck out": _sql("UPDATE need SET outcome_evidence = NULL WHERE id = {need}"),
     "a need added, not yet met": lambda w, i: w.need(i.claimed, "SF02", status="OPEN"),
     "a need deleted": _sql("DELETE FROM need WHERE id = {need}"),
+    "the scored episode moved to another hub": _sql("UPDATE episode SET hub_id = {south} WHERE id = {ended}"),
+    "the claimed episode's closure backdated": _sql("UPDATE episode SET end_date = DATE '2025-01-15' WHERE id = {claimed}"),
     "a closure's reason corrected": _sql("UPDATE episode SET end_reason = 'DISENGAGED' WHERE id = {claimed}"),
     "a referral passed to social care after a closure": lambda w, i: w.request(
         i.two, at(d(2025, 5, 30)), at(d(2025, 6, 1)), "PASS_TO_CSC"),
