@@ -744,8 +744,12 @@ def _escalation_months(ctx: Ctx) -> dict[dt.date, list[int]]:
     f_short = case((escalated_within(ctx, short), 1), else_=0)
     f_long = case((escalated_within(ctx, long), 1), else_=0)
     out = {m: [0, 0, 0, 0] for m in ind.months(ctx.start, ctx.end)}
+    # Only closures whose 6 or 12 months end in the period (for one month: two months of closures,
+    # not the half-year between).
+    due_in_period = or_(*(E.end_date.between(ctx.start - dt.timedelta(days=w), ctx.end - dt.timedelta(days=w))
+                          for w in (short, long)))
     for end, hit_short, hit_long, n in ctx.s.execute(
-            select(E.end_date, f_short, f_long, func.count()).where(*escalation_cohort(ctx))
+            select(E.end_date, f_short, f_long, func.count()).where(*escalation_cohort(ctx, (due_in_period,)))
             .group_by(E.end_date, f_short, f_long)):
         for col, window, hit in ((0, short, hit_short), (2, long, hit_long)):
             due = end + dt.timedelta(days=window)

@@ -214,6 +214,8 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
         "STEP_UP", i.two, "SENT", at(d(2025, 4, 1)), events=[("SENT", at(d(2025, 4, 1)))]),
     "a step-up's sending struck from its history": _sql(
         "DELETE FROM transfer_event WHERE transfer_id = {step_up} AND to_status = 'SENT'"),
+    "a September step-up's sending struck from its history": _sql(
+        "DELETE FROM transfer_event WHERE transfer_id = {taken_on} AND to_status = 'SENT'"),
     "a child left the family": _sql("UPDATE family_membership SET end_date = DATE '2025-10-01' WHERE person_id = {ella}"),
     "an episode's start corrected": _sql("UPDATE episode SET start_date = DATE '2023-01-01' WHERE id = {closed}"),
     "a step-down requested": lambda w, i: w.transfer("STEP_DOWN", i.family, "TRIAGED",
