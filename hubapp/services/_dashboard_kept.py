@@ -51,8 +51,8 @@ READS: dict[str, tuple[str, ...]] = {
     "front_door": ("request_for_support",),
     "time_to_allocation": ("episode", "request_for_support"),
     "step_up": ("episode", "transfer_request", "transfer_event"),
-    "revolving_door": ("episode", "episode_child", "request_for_support", "transfer_request", "transfer_event",
-                       "family_membership"),
+    # Social care episodes are inferred from the transfers' own dates and decisions, not their history.
+    "revolving_door": ("episode", "episode_child", "request_for_support", "transfer_request", "family_membership"),
 }
 
 #: The valid parts: those of the hub and basis with no change that the reader sees, of a table the
