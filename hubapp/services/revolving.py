@@ -10,7 +10,8 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, Table, any_, bindparam, literal, select
+from sqlalchemy import ColumnElement, Select, Table, Text, any_, bindparam, literal, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -82,7 +83,10 @@ def id_in(s: Session, column: InstrumentedAttribute[int] | InstrumentedAttribute
     """``column IN ids``; on PostgreSQL ``column = ANY(:ids)``, one array parameter however many
     ids, so the statement's text (and the server's plan) does not change with the count."""
     if is_postgresql(s):
-        return column == any_(literal(list(ids), ARRAY(column.type)))
+        # Sent as the text of an array: psycopg dumps a list of thousands of ints element by element
+        # in Python (about 2 ms per thousand), a string at once.
+        array = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        return column == any_(sql_cast(literal(array, Text), ARRAY(column.type)))
     return column.in_(list(ids))
 
 
