@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 #: The definition of the kept parts; change it whenever what a part holds or means changes, so
 #: parts kept by an older program are not read as new ones.
-VERSION = 3
+VERSION = 4
 
 #: The tables each kept figure's parts read (their changes are logged, migrations 0007 and 0008): a
 #: change logged for another table leaves the figure's parts valid (migration 0009 logs the table).
@@ -51,6 +51,8 @@ READS: dict[str, tuple[str, ...]] = {
     "front_door": ("request_for_support",),
     "time_to_allocation": ("episode", "request_for_support"),
     "step_up": ("episode", "transfer_request", "transfer_event"),
+    # The revolving door's families with a start in scope, kept by month for it.
+    "revolving_scope": ("episode", "request_for_support", "transfer_request"),
     # Social care episodes are inferred from the transfers' own dates and decisions, not their history.
     "revolving_door": ("episode", "episode_child", "request_for_support", "transfer_request", "family_membership"),
 }

@@ -164,7 +164,7 @@ _COST = {"_revolving_door": 85, "_review": 80, "distance": 80, "_consent": 55, "
 #: out (a query over the hub's open episodes costs nearly as much for one month as for twelve).
 _KEPT = {"_review": ("review", 0, 28), "_consent": ("consent", 0, 25), "_assessment": ("assessment", 15, 5),
          "_re_referral": ("re_referral", 0, 3), "_escalation": ("escalation", 0, 18), "distance": ("distance", 0, 6),
-         "claimable": ("claimable", 0, 5), "_revolving_door": ("revolving_door", 0, 58),
+         "claimable": ("claimable", 0, 5), "_revolving_door": ("revolving_door", 0, 40),
          "_front_door": ("front_door", 0, 1), "_time_to_allocation": ("time_to_allocation", 0, 2),
          "_step_up": ("step_up", 0, 12)}
 
@@ -802,8 +802,13 @@ def _revolving_found(ctx: Ctx) -> dict[tuple[int, int], set[dt.date]]:
 
 def _revolving_parts(ctx: Ctx, months: list[dt.date]) -> dict[dt.date, list[list[Any]]]:
     """The kept parts of :func:`_revolving_found` for ``months`` (the last months of the period):
-    per month, ``[family, child, [qualifying starts by the month's end, as ordinals]]``."""
-    scope = revolving_scope(ctx)
+    per month, ``[family, child, [qualifying starts by the month's end, as ordinals]]``. The families'
+    starts in scope over the whole period are kept by month too (``revolving_scope``)."""
+    scope: dict[int, list[dt.date]] = defaultdict(list)
+    for part in _monthly(ctx, "revolving_scope", _revolving_scope_months).values():
+        for fid, days in part:
+            scope[int(fid)] += [dt.date.fromordinal(int(day)) for day in days]
+    scope = {fid: sorted(days) for fid, days in scope.items()}
     found = revolving_since(ctx, scope, since=months[0])
     out: dict[dt.date, list[list[Any]]] = {m: [] for m in months}
     for fid, child_id, _, hits, _ in found:
@@ -816,6 +821,16 @@ def _revolving_parts(ctx: Ctx, months: list[dt.date]) -> dict[dt.date, list[list
             if any(ind.month_start(h) == m for h in by_then) or any(ind.month_start(d) == m for d in in_scope):
                 out[m].append([fid, child_id, [h.toordinal() for h in by_then]])
     return out
+
+
+def _revolving_scope_months(ctx: Ctx) -> dict[dt.date, list[list[Any]]]:
+    """:func:`revolving_scope` kept by month: per month, ``[family, [its days in scope in the
+    month, as ordinals]]``."""
+    out: dict[dt.date, dict[int, list[int]]] = {m: defaultdict(list) for m in ind.months(ctx.start, ctx.end)}
+    for fid, days in revolving_scope(ctx).items():
+        for day in days:
+            out[ind.month_start(day)][fid].append(day.toordinal())
+    return {m: [[fid, days] for fid, days in sorted(part.items())] for m, part in out.items()}
 
 
 # ---- 12. Outcomes and the Supporting Families pipeline -----------------------------------------

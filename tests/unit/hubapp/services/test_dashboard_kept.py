@@ -47,6 +47,7 @@ class Ids:
     taken_on: int
     decided: int
     zed: int
+    passed: int
 
 
 @pytest.fixture
@@ -87,13 +88,20 @@ def world(w: DashWorld) -> Ids:
     # counts for every child); Zed's third, social care taking a step-up on, on 10 September.
     taken_on = w.transfer("STEP_UP", two, "DECIDED", at(d(2025, 9, 1)), decided=at(d(2025, 9, 10)),
                           outcome="ACCEPTED_S47_STRATEGY", events=[("SENT", at(d(2025, 9, 1)))])
+    # Revolving door: Kai's third start, a referral passed to social care here on 5 September after two
+    # episodes in the south; the referral is the family's only start in scope.
+    three, _ = w.family("Three", hub=w.south, children=("Kai",))
+    w.episode(three, d(2024, 10, 1), hub=w.south, status="CLOSED", end=d(2024, 12, 1), end_reason="DISENGAGED")
+    w.episode(three, d(2025, 2, 1), hub=w.south, status="CLOSED", end=d(2025, 4, 1), end_reason="DISENGAGED")
+    passed = w.request(three, at(d(2025, 9, 2)), at(d(2025, 9, 5)), "PASS_TO_CSC")
     return Ids(f, ella, allocated, planned, plan, review, consent, closed, request, two, ended, score, claimed, need,
-               step_up, taken_on, decided, zed)
+               step_up, taken_on, decided, zed, passed)
 
 
 #: The kept parts of :func:`world` (three months of each figure).
 ALL_KEPT = {key: 3 for key in ("assessment", "claimable", "consent", "distance", "escalation", "front_door",
-                               "re_referral", "revolving_door", "review", "step_up", "time_to_allocation")}
+                               "re_referral", "revolving_door", "revolving_scope", "review", "step_up",
+                               "time_to_allocation")}
 
 
 def board(w: DashWorld) -> dashboard.Dashboard:
@@ -189,6 +197,11 @@ EDITS: dict[str, Callable[[DashWorld, Ids], object]] = {
         "UPDATE episode SET allocated_at = TIMESTAMPTZ '2025-08-01 10:00+00' WHERE id = {allocated}"),
     "an episode closed": _sql("UPDATE episode SET status = 'CLOSED', end_date = DATE '2025-09-20', "
                               "end_reason = 'OUTCOMES_MET' WHERE id = {planned}"),
+    "the family's episodes this period moved to another hub": _sql(
+        "UPDATE episode SET hub_id = {south} WHERE id IN ({planned}, {allocated})"),
+    "a step-up taken on moved to another hub": _sql("UPDATE transfer_request SET hub_id = {south} WHERE id = {taken_on}"),
+    "a referral passed to social care moved to another hub": _sql(
+        "UPDATE request_for_support SET hub_id = {south} WHERE id = {passed}"),
     "an episode moved to another hub": _sql("UPDATE episode SET hub_id = {south} WHERE id = {planned}"),
     "an earlier closure backdated past a year": _sql("UPDATE episode SET end_date = DATE '2024-08-01' WHERE id = {closed}"),
     "a child taken off the earlier episode": _sql("DELETE FROM episode_child WHERE episode_id = {closed}"),
