@@ -87,7 +87,8 @@ def log_change(admin_url: str, hub_id: int, source: str | None = None) -> None:
     """Log a change of this month in ``hub_id`` to the table ``source``, as the triggers do when
     someone records something today (needs the database owner: application roles cannot write the
     log), so the dashboard's kept parts of this month, of the figures that read ``source`` (every
-    figure for None or ``episode``), are worked out again and the rest read back."""
+    figure for None; all but the front door's for ``episode``), are worked out again and the rest
+    read back."""
     engine = create_engine(admin_url)
     try:
         with engine.begin() as conn:

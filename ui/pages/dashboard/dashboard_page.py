@@ -11,7 +11,8 @@ Three tabs under one filter bar (hub, team, lead practitioner, period):
 Ctrl+E exports the list shown (on the tiles: the indicators themselves); the Export menu has the
 Ofsted Annex A list 2 and the Supporting Families extract. Nothing loads until the page is first
 shown, and then the figures wait for the filter's options: a person with one hub opens on that hub
-(the view whose month figures are kept, see ``hubapp.services._dashboard_kept``). Afterwards a change anywhere (on any PC) reloads the tab shown, keeping what was chosen.
+(the view whose month figures are kept, see ``hubapp.services._dashboard_kept``). Afterwards a
+change anywhere (on any PC) reloads the tab shown, keeping what was chosen.
 """
 
 from __future__ import annotations
